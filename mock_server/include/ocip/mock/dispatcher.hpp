@@ -1,0 +1,60 @@
+#pragma once
+/// The mock's decisions: a request document and the connection's login state in, a reply out.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "ocip/mock/token_source.hpp"
+#include "ocip/mock/world.hpp"
+#include "ocip/protocol/message.hpp"
+
+namespace ocip::mock {
+
+/// Who a session is logged in as.
+struct principal {
+  /// The loginType a real server reports for this login.
+  enum class kind { system, provisioning, service_provider, group, user };
+
+  std::string id;
+  kind type = kind::user;
+  std::string service_provider;  ///< empty for system and provisioning administrators
+  std::string group;             ///< set for group administrators and users
+};
+
+/// Login state of one OCI session id on one connection.
+struct session_state {
+  std::optional<principal> login;     ///< set after a successful login
+  std::optional<std::string> nonce;   ///< issued by AuthenticationRequest, used once by a login
+  std::string nonce_user_id;          ///< the user id the nonce was issued for
+};
+
+/// Login state of one connection, keyed by session id: a session id is valid only on the
+/// connection that logged in, and each connection has its own.
+struct connection_state {
+  std::map<std::string, session_state, std::less<>> sessions;
+  std::string transport = "tcp";  ///< "tcp", "tls" or "soap"
+  std::string remote;             ///< peer address, for logs
+};
+
+/// What to do with a request document.
+struct dispatch_result {
+  std::optional<protocol::document> reply;  ///< the reply, if one is to be written
+  bool close_after = false;                 ///< close the connection (after writing any reply)
+};
+
+/// Decides every request against the world. Holds no I/O: sessions only move bytes.
+class dispatcher {
+ public:
+  /// Uses the world and settings as they are at each call (the world may change between calls).
+  dispatcher(world& w, token_source& tokens);
+
+  /// The reply to one request document on a connection.
+  [[nodiscard]] dispatch_result dispatch(const protocol::document& request, connection_state& connection);
+
+ private:
+  world& world_;
+  token_source& tokens_;
+};
+
+}  // namespace ocip::mock

@@ -1,0 +1,57 @@
+#pragma once
+/// The embeddable mock server: listeners and sessions that move bytes to and from the dispatcher.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ocip/mock/scenario.hpp"
+#include "ocip/protocol/result.hpp"
+
+namespace ocip::mock {
+
+/// An address and port, as given or as bound.
+struct endpoint {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;
+
+  /// "127.0.0.1:2208", or "[::1]:2208" for IPv6.
+  [[nodiscard]] std::string to_string() const;
+};
+
+/// Parses "ADDR:PORT" (IPv6 as "[ADDR]:PORT"); the error names what is wrong.
+[[nodiscard]] result<endpoint, std::string> parse_endpoint(std::string_view text);
+
+/// How the server listens and guards its connections.
+struct server_options {
+  endpoint tcp{"127.0.0.1", 2208};                      ///< OCI-P over TCP; port 0 picks a free port
+  std::size_t max_document_bytes = 4 * 1024 * 1024;      ///< larger documents close the connection
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};  ///< no bytes for this long: close
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};  ///< a peer that does not read
+};
+
+/// The mock OCI-P server. start() binds; run() serves until stop(), which may be called from any
+/// thread, any number of times.
+class server {
+ public:
+  server(scenario loaded, server_options options);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds every listener; afterwards tcp_endpoint() tells the bound port.
+  [[nodiscard]] result<void, std::string> start();
+  /// The TCP listener's bound address and port (valid after start()).
+  [[nodiscard]] endpoint tcp_endpoint() const;
+  /// Serves until stop(); call from one thread.
+  void run();
+  /// Closes the listeners and every live connection; idempotent and thread-safe.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ocip::mock

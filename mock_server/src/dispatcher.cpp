@@ -1,0 +1,324 @@
+#include "ocip/mock/dispatcher.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "ocip/mock/sso_rules.hpp"
+#include "ocip/protocol/password.hpp"
+
+namespace ocip::mock {
+namespace {
+
+using protocol::command;
+using protocol::document;
+using protocol::element;
+using protocol::error_response;
+
+/// Mock-defined: the public record does not say what a real server answers before login (§4).
+constexpr int not_logged_in_code = 9100;
+
+command error_reply_command(int code, std::string_view text, std::optional<std::string> detail = std::nullopt) {
+  return error_response::make(code, text, std::move(detail)).to_command();
+}
+
+/// What a real server answers for a request that breaks the schema (§6).
+command validation_error(std::string detail) {
+  return error_reply_command(6004, "OCI XML Request validation error", std::move(detail));
+}
+
+command unauthorized() { return error_reply_command(5404, "Unauthorized transaction."); }
+
+std::string_view login_type_name(principal::kind type) {
+  switch (type) {
+    case principal::kind::system: return "System";
+    case principal::kind::provisioning: return "Provisioning";
+    case principal::kind::service_provider: return "Service Provider";
+    case principal::kind::group: return "Group";
+    case principal::kind::user: return "User";
+  }
+  return "User";
+}
+
+principal::kind principal_kind(admin_kind kind) {
+  switch (kind) {
+    case admin_kind::system: return principal::kind::system;
+    case admin_kind::provisioning: return principal::kind::provisioning;
+    case admin_kind::service_provider: return principal::kind::service_provider;
+    case admin_kind::group: return principal::kind::group;
+  }
+  return principal::kind::system;
+}
+
+/// Someone who can log in: an administrator or a user, with the password to check.
+struct account {
+  principal who;
+  std::string password;
+};
+
+std::optional<account> find_account(const world& w, std::string_view id) {
+  if (const administrator* admin = w.find_administrator(id)) {
+    return account{{admin->id, principal_kind(admin->kind), admin->service_provider, admin->group},
+                    admin->password};
+  }
+  if (const user* u = w.find_user(id)) {
+    return account{{u->id, principal::kind::user, u->service_provider, u->group}, u->password};
+  }
+  return std::nullopt;
+}
+
+/// True when the principal may act on this user (§4: administrators inside their scope, users on themselves).
+bool may_act_on(const principal& who, const user& target) {
+  switch (who.type) {
+    case principal::kind::system:
+    case principal::kind::provisioning: return true;
+    case principal::kind::service_provider: return who.service_provider == target.service_provider;
+    case principal::kind::group:
+      return who.service_provider == target.service_provider && who.group == target.group;
+    case principal::kind::user: return who.id == target.id;
+  }
+  return false;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+/// A required leaf field with the schema's length facets; the error is the real server's 6004.
+struct field_check {
+  std::optional<std::string> value;
+  std::optional<command> error;
+};
+
+field_check required_text(const command& cmd, std::string_view name, std::size_t min_length,
+                          std::size_t max_length) {
+  const element* field = cmd.field(name);
+  if (field == nullptr) {
+    return {std::nullopt, validation_error(cmd.type + ": missing required element '" + std::string(name) + "'")};
+  }
+  if (field->text.size() < min_length || field->text.size() > max_length) {
+    return {std::nullopt,
+            validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
+                             "' is not facet-valid with respect to length " + std::to_string(min_length) +
+                             ".." + std::to_string(max_length))};
+  }
+  return {field->text, std::nullopt};
+}
+
+/// One request command with everything its handler may look at.
+struct request {
+  const command& cmd;
+  const std::string& session_id;
+  session_state& session;
+  connection_state& connection;
+};
+
+class handlers {
+ public:
+  handlers(world& w, token_source& tokens) : world_(w), tokens_(tokens) {}
+
+  command authentication(const request& req) {
+    auto user_id = required_text(req.cmd, "userId", 1, 161);
+    if (user_id.error) {
+      return *user_id.error;
+    }
+    // An unknown user still gets a nonce; the login that follows fails with 4962 (§4).
+    req.session.nonce = tokens_.next_nonce();
+    req.session.nonce_user_id = *user_id.value;
+    command reply{"AuthenticationResponse", std::nullopt, {}, {}};
+    reply.fields.push_back(element::leaf("userId", *user_id.value));
+    reply.fields.push_back(element::leaf("nonce", *req.session.nonce));
+    reply.fields.push_back(element::leaf("passwordAlgorithm", "MD5"));
+    return reply;
+  }
+
+  command login(const request& req, bool is_22v5) {
+    auto user_id = required_text(req.cmd, "userId", 1, 161);
+    if (user_id.error) {
+      return *user_id.error;
+    }
+    // A nonce is good for one login attempt only.
+    std::optional<std::string> nonce = std::exchange(req.session.nonce, std::nullopt);
+    const bool nonce_matches_user = nonce && req.session.nonce_user_id == *user_id.value;
+
+    const std::optional<account> found = find_account(world_, *user_id.value);
+    bool accepted = false;
+    if (found) {
+      // LoginRequest22V5 `password` is the plain password, even when a client puts a signed value there.
+      const std::string_view plain_field = is_22v5 ? "password" : "plainTextPassword";
+      if (auto plain = req.cmd.field_text(plain_field)) {
+        accepted = *plain == found->password;
+      } else if (auto signed_password = req.cmd.field_text("signedPassword")) {
+        accepted = nonce_matches_user &&
+                   equals_ignoring_case(*signed_password, protocol::sign_password(found->password, *nonce));
+      }
+    }
+    if (!accepted) {
+      return error_reply_command(4962, "Invalid password");
+    }
+    req.session.login = found->who;
+    return login_response(found->who, is_22v5);
+  }
+
+  command logout(const request& req) {
+    req.session.login.reset();
+    return protocol::success_response();
+  }
+
+  command software_version(const request&) {
+    command reply{"SystemSoftwareVersionGetResponse", std::nullopt, {}, {}};
+    reply.fields.push_back(element::leaf("version", world_.mock.software_version));
+    return reply;
+  }
+
+  command device_token(const request& req) {
+    auto user_id = required_text(req.cmd, "userId", 1, 161);
+    if (user_id.error) {
+      return *user_id.error;
+    }
+    auto level_text = required_text(req.cmd, "deviceLevel", 1, 40);
+    if (level_text.error) {
+      return *level_text.error;
+    }
+    const std::optional<device_level> level = parse_device_level(*level_text.value);
+    if (!level) {
+      return validation_error(req.cmd.type + ": value '" + *level_text.value +
+                              "' of element 'deviceLevel' is not facet-valid with respect to enumeration "
+                              "[System, Service Provider, Group]");
+    }
+    auto device_name = required_text(req.cmd, "deviceName", 1, 40);
+    if (device_name.error) {
+      return *device_name.error;
+    }
+
+    const user* owner = world_.find_user(*user_id.value);
+    if (owner == nullptr) {
+      return error_reply_command(4008, "User not found: " + *user_id.value);
+    }
+    if (!may_act_on(*req.session.login, *owner)) {
+      return unauthorized();
+    }
+    const device* target = find_device_in_reach(world_, *owner, *level, *device_name.value);
+    if (target == nullptr) {
+      return error_reply_command(4505, "Access Device not found: " + *device_name.value);
+    }
+    if (const std::optional<sso_refusal> refusal = check_device_token_rules(world_, *owner, *target)) {
+      const error_reply reply = world_.mock.sso_error(
+          *refusal, {owner->id, std::string(to_string(*level)), target->key.name, target->device_type});
+      return error_reply_command(reply.code, reply.text);
+    }
+    command reply{"UserSingleSignOnCreateDeviceTokenResponse", std::nullopt, {}, {}};
+    reply.fields.push_back(element::leaf("deviceToken", tokens_.next_token()));
+    return reply;
+  }
+
+ private:
+  command login_response(const principal& who, bool is_22v5) const {
+    command reply{is_22v5 ? "LoginResponse22V5" : "LoginResponse14sp4", std::nullopt, {}, {}};
+    reply.fields.push_back(element::leaf("loginType", std::string(login_type_name(who.type))));
+    reply.fields.push_back(element::leaf("locale", "en_US"));
+    reply.fields.push_back(element::leaf("encoding", "ISO-8859-1"));
+    if (!who.group.empty()) {
+      reply.fields.push_back(element::leaf("groupId", who.group));
+    }
+    if (!who.service_provider.empty()) {
+      reply.fields.push_back(element::leaf("serviceProviderId", who.service_provider));
+    }
+    const service_provider* provider = world_.find_service_provider(who.service_provider);
+    reply.fields.push_back(element::leaf("isEnterprise", provider != nullptr && provider->is_enterprise ? "true" : "false"));
+    reply.fields.push_back(element::leaf("userDomain", user_domain_of(who)));
+    return reply;
+  }
+
+  /// The domain part of the login id; else the group's user domain; else the mock's own.
+  std::string user_domain_of(const principal& who) const {
+    if (const auto at = who.id.find('@'); at != std::string::npos && at + 1 < who.id.size()) {
+      return who.id.substr(at + 1);
+    }
+    if (const group* g = world_.find_group(who.service_provider, who.group); g != nullptr && !g->user_domain.empty()) {
+      return g->user_domain;
+    }
+    return "localhost";
+  }
+
+  world& world_;
+  token_source& tokens_;
+};
+
+}  // namespace
+
+dispatcher::dispatcher(world& w, token_source& tokens) : world_(w), tokens_(tokens) {}
+
+dispatch_result dispatcher::dispatch(const document& request_doc, connection_state& connection) {
+  document reply;
+  reply.protocol = request_doc.protocol;
+  reply.addressing = request_doc.addressing;
+  reply.session_id = request_doc.session_id;
+  reply.tracking_id = request_doc.tracking_id;
+
+  const auto finish = [&](command response, const command& from) {
+    // The server copies echo into the response, "" when the request had none (§3).
+    response.echo = from.echo.value_or("");
+    reply.commands.push_back(std::move(response));
+  };
+
+  if (request_doc.commands.size() > protocol::max_commands_per_document) {
+    command response = validation_error("BroadsoftDocument: " + std::to_string(request_doc.commands.size()) +
+                                        " commands; at most " +
+                                        std::to_string(protocol::max_commands_per_document) + " are allowed");
+    response.echo = "";
+    reply.commands.push_back(std::move(response));
+    return {std::move(reply), false};
+  }
+
+  handlers handle(world_, tokens_);
+  session_state& session = connection.sessions[request_doc.session_id];
+
+  for (const command& cmd : request_doc.commands) {
+    if (request_doc.addressing != protocol::addressing_kind::session_id) {
+      // Session-less requests are for trusted hosts only; the mock trusts none yet.
+      finish(unauthorized(), cmd);
+      continue;
+    }
+    const request req{cmd, request_doc.session_id, session, connection};
+    if (cmd.type == "AuthenticationRequest") {
+      finish(handle.authentication(req), cmd);
+      continue;
+    }
+    if (cmd.type == "LoginRequest14sp4" || cmd.type == "LoginRequest22V5") {
+      finish(handle.login(req, cmd.type == "LoginRequest22V5"), cmd);
+      continue;
+    }
+
+    using handler = command (handlers::*)(const request&);
+    static const std::unordered_map<std::string_view, handler> after_login = {
+        {"LogoutRequest", &handlers::logout},
+        {"AvailabilityTestRequest", nullptr},
+        {"VerifySessionIsValidRequest", nullptr},
+        {"SystemSoftwareVersionGetRequest", &handlers::software_version},
+        {"UserSingleSignOnCreateDeviceTokenRequest", &handlers::device_token},
+    };
+    const auto known = after_login.find(cmd.type);
+    if (known == after_login.end()) {
+      finish(validation_error("Invalid xsi:type qname: '" + cmd.type + "' in element command"), cmd);
+      continue;
+    }
+    if (!session.login) {
+      if (world_.mock.before_login == before_login_behaviour::close_connection) {
+        return {std::nullopt, true};
+      }
+      finish(error_reply_command(not_logged_in_code, "Not logged in: log in on this session and connection first"),
+             cmd);
+      continue;
+    }
+    finish(known->second == nullptr ? protocol::success_response() : (handle.*(known->second))(req), cmd);
+  }
+  return {std::move(reply), false};
+}
+
+}  // namespace ocip::mock

@@ -1,0 +1,126 @@
+// ocip-mock: parses arguments, installs signal handling, runs the server. Nothing else lives here.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <pthread.h>
+
+#include <boost/program_options.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "ocip/mock/scenario.hpp"
+#include "ocip/mock/server.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* usage_head =
+    "ocip-mock: a scriptable mock BroadWorks OCI-P server.\n"
+    "\n"
+    "Serves OCI-P over TCP the way a real Application Server does, from a world described in a\n"
+    "YAML scenario (see scenarios/README.md). Without --scenario it serves the built-in default\n"
+    "scenario. At start it prints one line per listener, e.g. 'listening tcp 127.0.0.1:2208', and\n"
+    "the scenario it loaded. SIGINT or SIGTERM stop it.\n"
+    "\n"
+    "Usage: ocip-mock [options]\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string scenario_path;
+  std::string listen_text;
+  std::string log_level;
+  std::size_t max_document_bytes = 0;
+  unsigned int idle_timeout_seconds = 0;
+
+  po::options_description options("Options");
+  options.add_options()
+      ("help,h", "print this help and exit")
+      ("scenario,s", po::value(&scenario_path)->value_name("FILE"),
+       "YAML scenario to serve (default: the built-in scenarios/default.yaml)")
+      ("listen,l", po::value(&listen_text)->default_value("127.0.0.1:2208")->value_name("ADDR:PORT"),
+       "OCI-P over TCP listener; port 0 picks a free port, IPv6 as [::1]:2208")
+      ("idle-timeout", po::value(&idle_timeout_seconds)->default_value(1800)->value_name("SECONDS"),
+       "close a connection that sends nothing for this long")
+      ("max-document-bytes", po::value(&max_document_bytes)->default_value(4 * 1024 * 1024)->value_name("N"),
+       "close a connection whose document grows past this size")
+      ("log-level", po::value(&log_level)->default_value("info")->value_name("LEVEL"),
+       "trace, debug, info, warn, error or off (logs go to standard error; secrets never)")
+      ("check", "load and validate the scenario, report problems, and exit");
+
+  po::variables_map given;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).run(), given);
+    po::notify(given);
+  } catch (const po::error& e) {
+    std::cerr << "ocip-mock: " << e.what() << "\nTry 'ocip-mock --help'.\n";
+    return 2;
+  }
+  if (given.count("help") != 0U) {
+    std::cout << usage_head << "\n" << options << "\n";
+    return 0;
+  }
+
+  auto logger = spdlog::stderr_color_mt("ocip-mock");
+  spdlog::set_default_logger(logger);
+  const auto level = spdlog::level::from_str(log_level);
+  if (level == spdlog::level::off && log_level != "off") {
+    std::cerr << "ocip-mock: --log-level '" << log_level << "' is not one of trace, debug, info, warn, error, off\n";
+    return 2;
+  }
+  spdlog::set_level(level);
+
+  auto listen = ocip::mock::parse_endpoint(listen_text);
+  if (!listen) {
+    std::cerr << "ocip-mock: --listen " << listen.error() << "\n";
+    return 2;
+  }
+
+  auto loaded = scenario_path.empty() ? ocip::result<ocip::mock::scenario, ocip::mock::scenario_error>(
+                                            ocip::mock::load_default_scenario())
+                                      : ocip::mock::load_scenario_file(scenario_path);
+  if (!loaded) {
+    std::cerr << "ocip-mock: the scenario has problems; not starting:\n" << loaded.error().to_string() << "\n";
+    return 1;
+  }
+  if (given.count("check") != 0U) {
+    std::cout << "scenario " << loaded.value().source << " is valid\n";
+    return 0;
+  }
+  const std::string source = loaded.value().source;
+  const std::string name = loaded.value().name;
+
+  ocip::mock::server_options server_options;
+  server_options.tcp = listen.value();
+  server_options.max_document_bytes = max_document_bytes;
+  server_options.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
+
+  // Block the stop signals in every thread; this one waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  ocip::mock::server mock(std::move(loaded).value(), server_options);
+  if (auto started = mock.start(); !started) {
+    std::cerr << "ocip-mock: " << started.error() << "\n";
+    return 1;
+  }
+  std::cout << "scenario " << source << (name.empty() ? "" : " (" + name + ")") << "\n"
+            << "listening tcp " << mock.tcp_endpoint().to_string() << "\n"
+            << std::flush;
+
+  std::thread serving([&mock] { mock.run(); });
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  spdlog::info("{} received; stopping", received == SIGINT ? "SIGINT" : "SIGTERM");
+  mock.stop();
+  serving.join();
+  return 0;
+}
