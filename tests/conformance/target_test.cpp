@@ -1,0 +1,72 @@
+#include "target.hpp"
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+namespace ocip::conformance {
+namespace {
+
+TEST(TargetFile, BuiltInMockTargetStartsTheMockWithKnownCodes) {
+  const target t = built_in_mock_target();
+  EXPECT_TRUE(t.in_process_mock);
+  EXPECT_EQ(t.admin.user_id, "admin");
+  EXPECT_EQ(t.owner.device.level, "Group");
+  EXPECT_EQ(t.device_locked_code, 9102);
+}
+
+TEST(TargetFile, ExampleRealServerTargetLoadsWithPasswordsFromTheEnvironment) {
+  ::setenv("OCIP_ADMIN_PASSWORD", "secret-1", 1);
+  ::setenv("OCIP_OTHER_ADMIN_PASSWORD", "secret-2", 1);
+  auto loaded = load_target_file(std::string(OCIP_CONFORMANCE_DIR) + "/targets/example-real-server.yaml");
+  ASSERT_TRUE(loaded) << loaded.error();
+  const target& t = loaded.value();
+  EXPECT_FALSE(t.in_process_mock);
+  EXPECT_EQ(t.host, "as1.lab.example.com");
+  EXPECT_EQ(t.port, 2208);
+  EXPECT_EQ(t.admin.password, "secret-1");
+  EXPECT_EQ(t.out_of_scope_admin.password, "secret-2");
+  EXPECT_EQ(t.trunk_user.device.name, "conformance-sbc-01");
+  EXPECT_EQ(t.no_line_port_code, std::nullopt);
+}
+
+TEST(TargetFile, MissingPasswordVariableIsReportedWithItsLocation) {
+  ::unsetenv("OCIP_CONFORMANCE_UNSET_VARIABLE");
+  auto loaded = load_target_text(R"yaml(version: 1
+server: {host: h, port: 2208}
+accounts:
+  admin: {user_id: a, password_env: OCIP_CONFORMANCE_UNSET_VARIABLE}
+)yaml",
+                                 "t.yaml");
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().rfind("t.yaml:4:", 0), 0U) << loaded.error();
+  EXPECT_NE(loaded.error().find("OCIP_CONFORMANCE_UNSET_VARIABLE is not set"), std::string::npos) << loaded.error();
+}
+
+TEST(TargetFile, UnknownKeyAndBadLevelAreErrors) {
+  auto unknown = load_target_text("version: 1\nserver: {host: h, prot: 1}\n", "t.yaml");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().find("unknown key 'prot'"), std::string::npos) << unknown.error();
+
+  auto level = load_target_text(R"yaml(version: 1
+server: {mock: true}
+accounts:
+  admin: {user_id: a, password: p}
+  out_of_scope_admin: {user_id: b, password: p}
+roles:
+  owner: {user_id: u, device: {level: Planet, name: d}}
+)yaml",
+                                "t.yaml");
+  ASSERT_FALSE(level);
+  EXPECT_NE(level.error().find("t.yaml:7:"), std::string::npos) << level.error();
+  EXPECT_NE(level.error().find("'Planet' is not System, Service Provider or Group"), std::string::npos) << level.error();
+}
+
+TEST(TargetFile, WrongVersionIsRefused) {
+  auto loaded = load_target_text("version: 2\n", "t.yaml");
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().find("version must be 1"), std::string::npos) << loaded.error();
+}
+
+}  // namespace
+}  // namespace ocip::conformance

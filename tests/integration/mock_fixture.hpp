@@ -1,0 +1,53 @@
+#pragma once
+// Starts an in-process ocip-mock on a free loopback port for one test, and stops it after.
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "ocip/mock/scenario.hpp"
+#include "ocip/mock/server.hpp"
+
+namespace ocip::testing {
+
+/// The mock on the default scenario (or given scenario text), served on its own thread.
+class running_mock {
+ public:
+  explicit running_mock(std::string_view scenario_text = {}) {
+    auto loaded = scenario_text.empty()
+                      ? result<mock::scenario, mock::scenario_error>(mock::load_default_scenario())
+                      : mock::load_scenario_text(scenario_text, "test scenario");
+    if (!loaded) {
+      ADD_FAILURE() << loaded.error().to_string();
+      loaded = mock::load_default_scenario();
+    }
+    mock::server_options options;
+    options.tcp = {"127.0.0.1", 0};
+    options.max_document_bytes = 64 * 1024;
+    options.idle_timeout = std::chrono::seconds(20);
+    server_.emplace(std::move(loaded).value(), options);
+    auto started = server_->start();
+    if (!started) {
+      ADD_FAILURE() << started.error();
+      return;
+    }
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~running_mock() {
+    server_->stop();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+  running_mock(const running_mock&) = delete;
+  running_mock& operator=(const running_mock&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return server_->tcp_endpoint().port; }
+  mock::server& server() { return *server_; }
+
+ private:
+  std::optional<mock::server> server_;
+  std::thread thread_;
+};
+
+}  // namespace ocip::testing
