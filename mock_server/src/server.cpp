@@ -1,31 +1,20 @@
 #include "ocip/mock/server.hpp"
 
-#include <array>
 #include <charconv>
-#include <list>
 #include <mutex>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include "ocip/mock/dispatcher.hpp"
 #include "ocip/mock/token_source.hpp"
-#include "ocip/protocol/codec.hpp"
-#include "ocip/protocol/framer.hpp"
+#include "server_internal.hpp"
+#include "stream_session.hpp"
 
 namespace ocip::mock {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using std::chrono::steady_clock;
 
 std::string endpoint::to_string() const {
   if (address.find(':') != std::string::npos) {
@@ -63,187 +52,24 @@ result<endpoint, std::string> parse_endpoint(std::string_view text) {
   return endpoint{parsed.to_string(), static_cast<std::uint16_t>(port)};
 }
 
-namespace {
+namespace detail {
 
-/// One client connection: reads bytes, frames documents, writes each reply in one write.
-class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
- public:
-  tcp_connection(tcp::socket socket, dispatcher& decide, const server_options& options)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), dispatcher_(decide), options_(options),
-        framer_(options.max_document_bytes) {
-    boost::system::error_code ec;
-    const auto peer = socket_.remote_endpoint(ec);
-    state_.transport = "tcp";
-    state_.remote = ec ? std::string("unknown peer") : peer.address().to_string() + ":" + std::to_string(peer.port());
-  }
-
-  /// Starts serving; the connection keeps itself alive until it closes.
-  void start() {
-    auto self = shared_from_this();
-    asio::co_spawn(socket_.get_executor(), [self]() { return self->serve(); }, asio::detached);
-    asio::co_spawn(socket_.get_executor(), [self]() { return self->watchdog(); }, asio::detached);
-  }
-
-  /// Closes the socket; pending reads and writes end, and so does the connection.
-  void close() {
-    closed_ = true;
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-    timer_.cancel();
-  }
-
- private:
-  asio::awaitable<void> serve() {
-    spdlog::info("tcp connection from {}", state_.remote);
-    std::array<char, 16384> buffer{};
-    while (!closed_) {
-      deadline_ = steady_clock::now() + options_.idle_timeout;
-      boost::system::error_code ec;
-      const std::size_t count =
-          co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        spdlog::info("tcp connection from {} ended: {}", state_.remote,
-                     ec == asio::error::eof ? std::string("closed by peer") : ec.message());
-        break;
-      }
-      framer_.put(std::string_view(buffer.data(), count));
-      if (!co_await answer_ready_documents()) {
-        break;
-      }
-      if (framer_.error()) {
-        spdlog::warn("tcp connection from {}: {}; closing", state_.remote, framer_.error()->message);
-        break;
-      }
-    }
-    close();
-  }
-
-  /// Answers every whole document received so far, in arrival order. False: close the connection.
-  asio::awaitable<bool> answer_ready_documents() {
-    while (auto bytes = framer_.next()) {
-      auto request = protocol::decode(*bytes);
-      if (!request) {
-        spdlog::warn("tcp connection from {}: unreadable document ({}); closing", state_.remote,
-                     request.error().message);
-        co_return false;
-      }
-      dispatch_result decided = dispatcher_.dispatch(request.value(), state_);
-      log_exchange(request.value(), decided);
-      if (decided.reply) {
-        // Declaration, document and the final LF go out in one write (§2).
-        const std::string reply = protocol::encode(*decided.reply, protocol::wire_style::server);
-        deadline_ = steady_clock::now() + options_.write_timeout;
-        boost::system::error_code ec;
-        co_await asio::async_write(socket_, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) {
-          spdlog::info("tcp connection from {}: write failed: {}", state_.remote, ec.message());
-          co_return false;
-        }
-      }
-      if (decided.close_after) {
-        spdlog::info("tcp connection from {}: closing as the scenario says", state_.remote);
-        co_return false;
-      }
-    }
-    co_return true;
-  }
-
-  /// One line per command: what was asked and what was answered. Names and codes only: bodies
-  /// carry passwords and tokens, and session ids are credentials too.
-  void log_exchange(const protocol::document& request, const dispatch_result& decided) const {
-    for (std::size_t i = 0; i < request.commands.size(); ++i) {
-      std::string answer = "no reply";
-      if (decided.reply && i < decided.reply->commands.size()) {
-        const protocol::command& reply = decided.reply->commands[i];
-        answer = reply.type;
-        if (reply.type == "ErrorResponse") {
-          const auto code = protocol::error_response::from_command(reply).error_code;
-          answer += code ? " " + std::to_string(*code) : std::string();
-        }
-      } else if (decided.reply && !decided.reply->commands.empty()) {
-        answer = "answered by the document's first reply";
-      }
-      spdlog::info("tcp {}: {} -> {}", state_.remote, request.commands[i].type, answer);
-    }
-  }
-
-  /// Closes the connection when a read or write outlives its deadline.
-  asio::awaitable<void> watchdog() {
-    while (!closed_) {
-      timer_.expires_at(deadline_);
-      boost::system::error_code ec;
-      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (!closed_ && deadline_ <= steady_clock::now()) {
-        spdlog::info("tcp connection from {}: timed out; closing", state_.remote);
-        close();
-      }
-    }
-  }
-
-  tcp::socket socket_;
-  asio::steady_timer timer_;
-  steady_clock::time_point deadline_ = steady_clock::now();
-  dispatcher& dispatcher_;
-  const server_options& options_;
-  protocol::framer framer_;
-  connection_state state_;
-  bool closed_ = false;
-};
-
-}  // namespace
-
-struct server::impl {
-  impl(scenario loaded, server_options opts)
-      : current(std::move(loaded)), live(current.initial), options(std::move(opts)),
-        tokens(live.mock.token_seed), decide(live, tokens), acceptor(io) {}
-
-  asio::awaitable<void> accept_loop() {
-    while (acceptor.is_open()) {
-      boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
-          break;
-        }
-        // Out of descriptors and the like: say so, pause, and keep serving the others.
-        spdlog::warn("accept failed: {}", ec.message());
-        asio::steady_timer pause(io, std::chrono::milliseconds(100));
-        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        continue;
-      }
-      auto connection = std::make_shared<tcp_connection>(std::move(socket), decide, options);
-      connections.remove_if([](const std::weak_ptr<tcp_connection>& weak) { return weak.expired(); });
-      connections.push_back(connection);
-      connection->start();
-    }
-  }
-
-  scenario current;
-  world live;
-  server_options options;
-  token_source tokens;
-  dispatcher decide;
-  asio::io_context io{1};
-  tcp::acceptor acceptor;
-  std::list<std::weak_ptr<tcp_connection>> connections;
-  endpoint bound;
-  std::once_flag stopped;
-};
-
-server::server(scenario loaded, server_options options)
-    : impl_(std::make_unique<impl>(std::move(loaded), std::move(options))) {}
-
-server::~server() = default;
-
-result<void, std::string> server::start() {
+std::string describe_peer(const tcp::socket::lowest_layer_type& socket) {
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(impl_->options.tcp.address, ec);
+  const auto peer = socket.remote_endpoint(ec);
   if (ec) {
-    return "tcp listener: '" + impl_->options.tcp.address + "' is not an IP address";
+    return "unknown peer";
   }
-  const tcp::endpoint wanted(address, impl_->options.tcp.port);
-  auto& acceptor = impl_->acceptor;
+  return endpoint{peer.address().to_string(), peer.port()}.to_string();
+}
+
+result<void, std::string> open_acceptor(tcp::acceptor& acceptor, const endpoint& where, std::string_view kind) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(where.address, ec);
+  if (ec) {
+    return std::string(kind) + " listener: '" + where.address + "' is not an IP address";
+  }
+  const tcp::endpoint wanted(address, where.port);
   if (acceptor.open(wanted.protocol(), ec); !ec) {
     acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   }
@@ -254,15 +80,102 @@ result<void, std::string> server::start() {
     acceptor.listen(asio::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    return "tcp listener on " + impl_->options.tcp.to_string() + ": " + ec.message();
+    return std::string(kind) + " listener on " + where.to_string() + ": " + ec.message();
   }
-  const auto local = acceptor.local_endpoint(ec);
-  impl_->bound = endpoint{local.address().to_string(), local.port()};
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   return outcome::success();
 }
 
-endpoint server::tcp_endpoint() const { return impl_->bound; }
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::string kind,
+                                  std::function<void(tcp::socket)> on_accept) {
+  while (acceptor.is_open()) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+        break;
+      }
+      // Out of descriptors and the like: say so, pause, and keep serving the others.
+      spdlog::warn("{} accept failed: {}", kind, ec.message());
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    on_accept(std::move(socket));
+  }
+}
+
+}  // namespace detail
+
+/// One bound listener: its kind, its acceptor and the address it actually listens on.
+struct bound_listener {
+  std::string kind;
+  detail::tcp::acceptor acceptor;
+  endpoint bound;
+};
+
+struct server::impl {
+  impl(scenario loaded, server_options opts)
+      : current(std::move(loaded)),
+        live(current.initial),
+        options(std::move(opts)),
+        tokens(live.mock.token_seed),
+        decide(live, tokens),
+        context{io, decide, options, registry} {}
+
+  /// Binds a listener of this kind; `serve` starts a session on each accepted socket.
+  result<void, std::string> listen(std::string kind, const endpoint& where,
+                                   std::function<void(detail::tcp::socket)> serve) {
+    auto& added = listeners.emplace_back(std::make_unique<bound_listener>(bound_listener{kind, detail::tcp::acceptor(io), {}}));
+    if (auto opened = detail::open_acceptor(added->acceptor, where, kind); !opened) {
+      return opened.error();
+    }
+    boost::system::error_code ec;
+    const auto local = added->acceptor.local_endpoint(ec);
+    added->bound = endpoint{local.address().to_string(), local.port()};
+    asio::co_spawn(io, detail::accept_loop(added->acceptor, std::move(kind), std::move(serve)), asio::detached);
+    return outcome::success();
+  }
+
+  scenario current;
+  world live;
+  server_options options;
+  token_source tokens;
+  dispatcher decide;
+  asio::io_context io{1};
+  detail::connection_registry registry;
+  detail::server_context context;
+  std::vector<std::unique_ptr<bound_listener>> listeners;
+  std::once_flag stopped;
+};
+
+server::server(scenario loaded, server_options options)
+    : impl_(std::make_unique<impl>(std::move(loaded), std::move(options))) {}
+
+server::~server() = default;
+
+result<void, std::string> server::start() {
+  auto& context = impl_->context;
+  return impl_->listen("tcp", impl_->options.tcp, [&context](detail::tcp::socket socket) {
+    std::make_shared<detail::stream_session<detail::tcp::socket>>(std::move(socket), context, "tcp")->start();
+  });
+}
+
+std::vector<listener_info> server::listeners() const {
+  std::vector<listener_info> bound;
+  for (const auto& each : impl_->listeners) {
+    bound.push_back({each->kind, each->bound});
+  }
+  return bound;
+}
+
+endpoint server::tcp_endpoint() const {
+  for (const auto& each : impl_->listeners) {
+    if (each->kind == "tcp") {
+      return each->bound;
+    }
+  }
+  return {};
+}
 
 void server::run() { impl_->io.run(); }
 
@@ -270,12 +183,10 @@ void server::stop() {
   std::call_once(impl_->stopped, [this] {
     asio::post(impl_->io, [this] {
       boost::system::error_code ignored;
-      impl_->acceptor.close(ignored);
-      for (const auto& weak : impl_->connections) {
-        if (auto connection = weak.lock()) {
-          connection->close();
-        }
+      for (const auto& each : impl_->listeners) {
+        each->acceptor.close(ignored);
       }
+      impl_->registry.close_all();
     });
   });
 }

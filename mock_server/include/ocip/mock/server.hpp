@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ocip/mock/scenario.hpp"
 #include "ocip/protocol/result.hpp"
@@ -22,6 +23,12 @@ struct endpoint {
 
 /// Parses "ADDR:PORT" (IPv6 as "[ADDR]:PORT"); the error names what is wrong.
 [[nodiscard]] result<endpoint, std::string> parse_endpoint(std::string_view text);
+
+/// A listener as bound: its kind ("tcp", "tls", "http", "https") and where it listens.
+struct listener_info {
+  std::string kind;
+  endpoint bound;
+};
 
 /// How the server listens and guards its connections.
 struct server_options {
@@ -42,6 +49,8 @@ class server {
 
   /// Binds every listener; afterwards tcp_endpoint() tells the bound port.
   [[nodiscard]] result<void, std::string> start();
+  /// Every bound listener, in the order they were opened (valid after start()).
+  [[nodiscard]] std::vector<listener_info> listeners() const;
   /// The TCP listener's bound address and port (valid after start()).
   [[nodiscard]] endpoint tcp_endpoint() const;
   /// Serves until stop(); call from one thread.

@@ -1,0 +1,167 @@
+#pragma once
+// One OCI-P connection over a byte stream (plain TCP, or TLS around it): reads bytes, frames
+// documents, asks the dispatcher, writes each reply in one write. Internal to mock_server/src.
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "ocip/protocol/codec.hpp"
+#include "ocip/protocol/framer.hpp"
+#include "server_internal.hpp"
+
+namespace ocip::mock::detail {
+
+/// Serves OCI-P documents on one stream. `Stream` is tcp::socket or an SSL stream over one.
+template <typename Stream>
+class stream_session : public closable, public std::enable_shared_from_this<stream_session<Stream>> {
+ public:
+  /// `transport` names the listener kind in logs and in the connection state ("tcp", "tls").
+  stream_session(Stream stream, server_context& context, std::string transport)
+      : stream_(std::move(stream)),
+        timer_(stream_.get_executor()),
+        context_(context),
+        framer_(context.options.max_document_bytes) {
+    state_.transport = std::move(transport);
+    state_.remote = describe_peer(stream_.lowest_layer());
+    set_deadline(context.options.idle_timeout);
+  }
+
+  /// Starts serving; the session keeps itself alive until it closes.
+  void start() {
+    context_.registry.add(this->shared_from_this());
+    auto self = this->shared_from_this();
+    asio::co_spawn(stream_.get_executor(), [self]() { return self->serve(); }, asio::detached);
+    asio::co_spawn(stream_.get_executor(), [self]() { return self->watchdog(); }, asio::detached);
+  }
+
+  void close() override {
+    closed_ = true;
+    boost::system::error_code ignored;
+    stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.lowest_layer().close(ignored);
+    timer_.cancel();
+  }
+
+ protected:
+  /// The stream, for a subclass's handshake.
+  Stream& stream() { return stream_; }
+  /// Sets the deadline of the next read, write or handshake.
+  void set_deadline(std::chrono::milliseconds from_now) { deadline_ = std::chrono::steady_clock::now() + from_now; }
+  /// Peer and transport, for logs.
+  const connection_state& state() const { return state_; }
+
+ private:
+  /// Before any document: nothing for plain TCP; the TLS handshake for an SSL stream.
+  virtual asio::awaitable<bool> before_first_document() { co_return true; }
+
+  asio::awaitable<void> serve() {
+    spdlog::info("{} connection from {}", state_.transport, state_.remote);
+    // co_await stays out of conditions: GCC 12 miscompiles some of those (SIGILL at run time).
+    const bool ready = co_await before_first_document();
+    if (ready) {
+      co_await read_and_answer();
+    }
+    close();
+  }
+
+  asio::awaitable<void> read_and_answer() {
+    std::array<char, 16384> buffer{};
+    while (!closed_) {
+      set_deadline(context_.options.idle_timeout);
+      boost::system::error_code ec;
+      const std::size_t count =
+          co_await stream_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        spdlog::info("{} connection from {} ended: {}", state_.transport, state_.remote,
+                     ec == asio::error::eof ? std::string("closed by peer") : ec.message());
+        co_return;
+      }
+      framer_.put(std::string_view(buffer.data(), count));
+      const bool keep_open = co_await answer_ready_documents();
+      if (!keep_open) {
+        co_return;
+      }
+      if (framer_.error()) {
+        spdlog::warn("{} connection from {}: {}; closing", state_.transport, state_.remote, framer_.error()->message);
+        co_return;
+      }
+    }
+  }
+
+  /// Answers every whole document received so far, in arrival order. False: close the connection.
+  asio::awaitable<bool> answer_ready_documents() {
+    while (auto bytes = framer_.next()) {
+      auto request = protocol::decode(*bytes);
+      if (!request) {
+        spdlog::warn("{} connection from {}: unreadable document ({}); closing", state_.transport, state_.remote,
+                     request.error().message);
+        co_return false;
+      }
+      dispatch_result decided = context_.decide.dispatch(request.value(), state_);
+      log_exchange(request.value(), decided);
+      if (decided.reply) {
+        // Declaration, document and the final LF go out in one write (§2).
+        const std::string reply = protocol::encode(*decided.reply, protocol::wire_style::server);
+        set_deadline(context_.options.write_timeout);
+        boost::system::error_code ec;
+        co_await asio::async_write(stream_, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          spdlog::info("{} connection from {}: write failed: {}", state_.transport, state_.remote, ec.message());
+          co_return false;
+        }
+      }
+      if (decided.close_after) {
+        spdlog::info("{} connection from {}: closing as the scenario says", state_.transport, state_.remote);
+        co_return false;
+      }
+    }
+    co_return true;
+  }
+
+  /// One line per command: what was asked and what was answered. Names and codes only: bodies
+  /// carry passwords and tokens, and session ids are credentials too.
+  void log_exchange(const protocol::document& request, const dispatch_result& decided) const {
+    for (std::size_t i = 0; i < request.commands.size(); ++i) {
+      std::string answer = "no reply";
+      if (decided.reply && i < decided.reply->commands.size()) {
+        const protocol::command& reply = decided.reply->commands[i];
+        answer = reply.type;
+        if (reply.type == "ErrorResponse") {
+          const auto code = protocol::error_response::from_command(reply).error_code;
+          answer += code ? " " + std::to_string(*code) : std::string();
+        }
+      } else if (decided.reply && !decided.reply->commands.empty()) {
+        answer = "answered by the document's first reply";
+      }
+      spdlog::info("{} {}: {} -> {}", state_.transport, state_.remote, request.commands[i].type, answer);
+    }
+  }
+
+  /// Closes the connection when a read, write or handshake outlives its deadline.
+  asio::awaitable<void> watchdog() {
+    while (!closed_) {
+      timer_.expires_at(deadline_);
+      boost::system::error_code ec;
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (!closed_ && deadline_ <= std::chrono::steady_clock::now()) {
+        spdlog::info("{} connection from {}: timed out; closing", state_.transport, state_.remote);
+        close();
+      }
+    }
+  }
+
+  Stream stream_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_;
+  server_context& context_;
+  protocol::framer framer_;
+  connection_state state_;
+  bool closed_ = false;
+};
+
+}  // namespace ocip::mock::detail
