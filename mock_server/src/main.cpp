@@ -34,6 +34,10 @@ constexpr const char* usage_head =
 int main(int argc, char** argv) {
   std::string scenario_path;
   std::string listen_text;
+  std::string tls_listen_text;
+  std::string http_listen_text;
+  std::string https_listen_text;
+  ocip::mock::server_options server_options;
   std::string log_level;
   std::size_t max_document_bytes = 0;
   unsigned int idle_timeout_seconds = 0;
@@ -45,6 +49,23 @@ int main(int argc, char** argv) {
        "YAML scenario to serve (default: the built-in scenarios/default.yaml)")
       ("listen,l", po::value(&listen_text)->default_value("127.0.0.1:2208")->value_name("ADDR:PORT"),
        "OCI-P over TCP listener; port 0 picks a free port, IPv6 as [::1]:2208")
+      ("tls-listen", po::value(&tls_listen_text)->value_name("ADDR:PORT"),
+       "also serve OCI-P over TLS here (real servers use 2209)")
+      ("http-listen", po::value(&http_listen_text)->value_name("ADDR:PORT"),
+       "also serve OCI-P over SOAP/HTTP here (POST /webservice/services/ProvisioningService)")
+      ("https-listen", po::value(&https_listen_text)->value_name("ADDR:PORT"),
+       "also serve OCI-P over SOAP/HTTPS here")
+      ("tls-cert", po::value(&server_options.tls_certificate_file)->value_name("FILE"),
+       "PEM certificate (chain) for --tls-listen and --https-listen; without it a self-signed "
+       "certificate for localhost and 127.0.0.1 is generated at start-up")
+      ("tls-key", po::value(&server_options.tls_private_key_file)->value_name("FILE"),
+       "PEM private key of --tls-cert")
+      ("tls-cert-out", po::value(&server_options.generated_certificate_file)->value_name("FILE"),
+       "where to write a generated certificate's PEM for clients to trust (default: a new file in "
+       "the temporary folder; its path is printed at start)")
+      ("schema-dir", po::value(&server_options.schema_dir)->value_name("DIR"),
+       "validate every request command against the OCI schema set in DIR (OCICommandRoot.xsd); "
+       "an invalid one gets [Error 6004], as from a real server")
       ("idle-timeout", po::value(&idle_timeout_seconds)->default_value(1800)->value_name("SECONDS"),
        "close a connection that sends nothing for this long")
       ("max-document-bytes", po::value(&max_document_bytes)->default_value(4 * 1024 * 1024)->value_name("N"),
@@ -75,9 +96,27 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(level);
 
-  auto listen = ocip::mock::parse_endpoint(listen_text);
-  if (!listen) {
-    std::cerr << "ocip-mock: --listen " << listen.error() << "\n";
+  const auto endpoint_option = [](const char* option, const std::string& text,
+                                  std::optional<ocip::mock::endpoint>& into) {
+    if (text.empty()) {
+      return true;
+    }
+    auto parsed = ocip::mock::parse_endpoint(text);
+    if (!parsed) {
+      std::cerr << "ocip-mock: --" << option << " " << parsed.error() << "\n";
+      return false;
+    }
+    into = parsed.value();
+    return true;
+  };
+  std::optional<ocip::mock::endpoint> tcp;
+  if (!endpoint_option("listen", listen_text, tcp) || !endpoint_option("tls-listen", tls_listen_text, server_options.tls) ||
+      !endpoint_option("http-listen", http_listen_text, server_options.http) ||
+      !endpoint_option("https-listen", https_listen_text, server_options.https)) {
+    return 2;
+  }
+  if (server_options.tls_certificate_file.empty() != server_options.tls_private_key_file.empty()) {
+    std::cerr << "ocip-mock: --tls-cert and --tls-key go together\n";
     return 2;
   }
 
@@ -95,8 +134,7 @@ int main(int argc, char** argv) {
   const std::string source = loaded.value().source;
   const std::string name = loaded.value().name;
 
-  ocip::mock::server_options server_options;
-  server_options.tcp = listen.value();
+  server_options.tcp = *tcp;
   server_options.max_document_bytes = max_document_bytes;
   server_options.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
 
@@ -112,9 +150,15 @@ int main(int argc, char** argv) {
     std::cerr << "ocip-mock: " << started.error() << "\n";
     return 1;
   }
-  std::cout << "scenario " << source << (name.empty() ? "" : " (" + name + ")") << "\n"
-            << "listening tcp " << mock.tcp_endpoint().to_string() << "\n"
-            << std::flush;
+  std::cout << "scenario " << (scenario_path.empty() ? "built-in default" : source)
+            << (name.empty() ? "" : " (" + name + ")") << "\n";
+  for (const auto& listener : mock.listeners()) {
+    std::cout << "listening " << listener.kind << " " << listener.bound.to_string() << "\n";
+  }
+  if (!mock.generated_certificate_file().empty()) {
+    std::cout << "tls certificate " << mock.generated_certificate_file() << "\n";
+  }
+  std::cout << std::flush;
 
   std::thread serving([&mock] { mock.run(); });
   int received = 0;

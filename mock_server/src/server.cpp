@@ -104,14 +104,35 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::string kind,
   }
 }
 
-}  // namespace detail
+result<void, std::string> listener_set::listen(asio::io_context& io, std::string kind, const endpoint& where,
+                                              std::function<void(tcp::socket)> serve) {
+  auto& added = *listeners_.emplace_back(std::make_unique<bound_listener>(bound_listener{kind, tcp::acceptor(io), {}}));
+  if (auto opened = open_acceptor(added.acceptor, where, kind); !opened) {
+    return opened.error();
+  }
+  boost::system::error_code ec;
+  const auto local = added.acceptor.local_endpoint(ec);
+  added.bound = endpoint{local.address().to_string(), local.port()};
+  asio::co_spawn(io, accept_loop(added.acceptor, std::move(kind), std::move(serve)), asio::detached);
+  return outcome::success();
+}
 
-/// One bound listener: its kind, its acceptor and the address it actually listens on.
-struct bound_listener {
-  std::string kind;
-  detail::tcp::acceptor acceptor;
-  endpoint bound;
-};
+std::vector<listener_info> listener_set::bound() const {
+  std::vector<listener_info> result;
+  for (const auto& each : listeners_) {
+    result.push_back({each->kind, each->bound});
+  }
+  return result;
+}
+
+void listener_set::close_all() {
+  boost::system::error_code ignored;
+  for (const auto& each : listeners_) {
+    each->acceptor.close(ignored);
+  }
+}
+
+}  // namespace detail
 
 struct server::impl {
   impl(scenario loaded, server_options opts)
@@ -122,20 +143,6 @@ struct server::impl {
         decide(live, tokens),
         context{io, decide, options, registry} {}
 
-  /// Binds a listener of this kind; `serve` starts a session on each accepted socket.
-  result<void, std::string> listen(std::string kind, const endpoint& where,
-                                   std::function<void(detail::tcp::socket)> serve) {
-    auto& added = listeners.emplace_back(std::make_unique<bound_listener>(bound_listener{kind, detail::tcp::acceptor(io), {}}));
-    if (auto opened = detail::open_acceptor(added->acceptor, where, kind); !opened) {
-      return opened.error();
-    }
-    boost::system::error_code ec;
-    const auto local = added->acceptor.local_endpoint(ec);
-    added->bound = endpoint{local.address().to_string(), local.port()};
-    asio::co_spawn(io, detail::accept_loop(added->acceptor, std::move(kind), std::move(serve)), asio::detached);
-    return outcome::success();
-  }
-
   scenario current;
   world live;
   server_options options;
@@ -144,7 +151,8 @@ struct server::impl {
   asio::io_context io{1};
   detail::connection_registry registry;
   detail::server_context context;
-  std::vector<std::unique_ptr<bound_listener>> listeners;
+  detail::listener_set listeners;
+  detail::tls_identity tls;
   std::once_flag stopped;
 };
 
@@ -155,23 +163,37 @@ server::~server() = default;
 
 result<void, std::string> server::start() {
   auto& context = impl_->context;
-  return impl_->listen("tcp", impl_->options.tcp, [&context](detail::tcp::socket socket) {
+  const server_options& options = impl_->options;
+  auto opened = impl_->listeners.listen(impl_->io, "tcp", options.tcp, [&context](detail::tcp::socket socket) {
     std::make_shared<detail::stream_session<detail::tcp::socket>>(std::move(socket), context, "tcp")->start();
   });
+  if (opened && (options.tls || options.https)) {
+    auto identity = detail::make_tls_identity(options);
+    if (!identity) {
+      return identity.error();
+    }
+    impl_->tls = std::move(identity).value();
+  }
+  if (opened && options.tls) {
+    opened = detail::start_tls_listener(context, impl_->listeners, *impl_->tls.context);
+  }
+  if (opened && options.http) {
+    opened = detail::start_http_listener(context, impl_->listeners, nullptr);
+  }
+  if (opened && options.https) {
+    opened = detail::start_http_listener(context, impl_->listeners, impl_->tls.context.get());
+  }
+  return opened;
 }
 
-std::vector<listener_info> server::listeners() const {
-  std::vector<listener_info> bound;
-  for (const auto& each : impl_->listeners) {
-    bound.push_back({each->kind, each->bound});
-  }
-  return bound;
-}
+std::vector<listener_info> server::listeners() const { return impl_->listeners.bound(); }
+
+std::string server::generated_certificate_file() const { return impl_->tls.generated_certificate_file; }
 
 endpoint server::tcp_endpoint() const {
-  for (const auto& each : impl_->listeners) {
-    if (each->kind == "tcp") {
-      return each->bound;
+  for (const auto& each : impl_->listeners.bound()) {
+    if (each.kind == "tcp") {
+      return each.bound;
     }
   }
   return {};
@@ -182,10 +204,7 @@ void server::run() { impl_->io.run(); }
 void server::stop() {
   std::call_once(impl_->stopped, [this] {
     asio::post(impl_->io, [this] {
-      boost::system::error_code ignored;
-      for (const auto& each : impl_->listeners) {
-        each->acceptor.close(ignored);
-      }
+      impl_->listeners.close_all();
       impl_->registry.close_all();
     });
   });

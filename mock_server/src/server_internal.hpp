@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -67,6 +69,46 @@ struct server_context {
   const server_options& options;
   connection_registry& registry;
 };
+
+/// One bound listener: its kind, its acceptor and the address it actually listens on.
+struct bound_listener {
+  std::string kind;
+  tcp::acceptor acceptor;
+  endpoint bound;
+};
+
+/// The server's listeners, so that stop() can close every one of them.
+class listener_set {
+ public:
+  /// Binds a listener of this kind and accepts on it; `serve` gets each accepted socket.
+  result<void, std::string> listen(asio::io_context& io, std::string kind, const endpoint& where,
+                                   std::function<void(tcp::socket)> serve);
+  /// Every bound listener, in the order they were opened.
+  [[nodiscard]] std::vector<listener_info> bound() const;
+  /// Stops accepting on every listener.
+  void close_all();
+
+ private:
+  std::vector<std::unique_ptr<bound_listener>> listeners_;
+};
+
+/// The TLS identity of the TLS and HTTPS listeners: the configured certificate and key, or a
+/// self-signed certificate made at start-up.
+struct tls_identity {
+  std::shared_ptr<asio::ssl::context> context;
+  std::string generated_certificate_file;  ///< where a generated certificate was written, else empty
+};
+
+/// Loads or generates the server's TLS identity (tls_listener.cpp).
+result<tls_identity, std::string> make_tls_identity(const server_options& options);
+
+/// Opens the OCI-P over TLS listener (tls_listener.cpp).
+result<void, std::string> start_tls_listener(server_context& context, listener_set& listeners,
+                                             asio::ssl::context& tls);
+
+/// Opens a SOAP listener: HTTP when `tls` is null, HTTPS otherwise (http_listener.cpp).
+result<void, std::string> start_http_listener(server_context& context, listener_set& listeners,
+                                              asio::ssl::context* tls);
 
 /// "127.0.0.1:40123" for a peer, or "unknown peer".
 std::string describe_peer(const tcp::socket::lowest_layer_type& socket);

@@ -63,9 +63,21 @@ std::string generate_session_id() {
   return text;
 }
 
-client::client(client_options options)
-    : client(options,
-             std::make_unique<tcp_transport>(tcp_options{options.host, options.port, options.max_reply_bytes})) {}
+std::unique_ptr<transport> make_transport(const client_options& options) {
+  const tcp_options where{options.host, options.port, options.max_reply_bytes};
+  switch (options.transport) {
+    case transport_kind::tcp: return std::make_unique<tcp_transport>(where);
+    case transport_kind::tls: return make_tls_transport(where, options.tls);
+    case transport_kind::soap:
+    case transport_kind::soaps:
+      return make_soap_transport(soap_options{options.host, options.port, options.soap_path,
+                                              options.transport == transport_kind::soaps, options.tls,
+                                              options.max_reply_bytes});
+  }
+  return std::make_unique<tcp_transport>(where);
+}
+
+client::client(client_options options) : client(options, make_transport(options)) {}
 
 client::client(client_options options, std::unique_ptr<transport> channel)
     : options_(std::move(options)),

@@ -25,17 +25,31 @@ enum class login_flow {
   nonce,       ///< AuthenticationRequest -> nonce, then LoginRequest14sp4{signedPassword}
 };
 
+/// Which transport a client made from options alone uses (oci-p.md §1).
+enum class transport_kind {
+  tcp,    ///< OCI-P over plain TCP (port 2208)
+  tls,    ///< OCI-P over TLS from the first byte (port 2209)
+  soap,   ///< OCI-P over SOAP/HTTP (port 80)
+  soaps,  ///< OCI-P over SOAP/HTTPS (port 443)
+};
+
 /// Settings of a client.
 struct client_options {
-  std::string host = "127.0.0.1";                    ///< server name or address (TCP transport)
-  std::uint16_t port = 2208;                         ///< OCI-P over TCP default port
+  std::string host = "127.0.0.1";                    ///< server name or address
+  std::uint16_t port = 2208;                         ///< 2208 for TCP; set 2209, 80 or 443 for the others
+  transport_kind transport = transport_kind::tcp;    ///< how to reach the server
+  tls_options tls;                                   ///< certificate checks for tls and soaps
+  std::string soap_path = "/webservice/services/ProvisioningService";  ///< SOAP endpoint path
   std::chrono::milliseconds connect_timeout{5000};   ///< bound on opening the connection
   std::chrono::milliseconds command_timeout{10000};  ///< bound on one request/reply exchange
   login_flow flow = login_flow::login_22v5;          ///< how login() authenticates
   std::string session_id;                            ///< empty: a fresh random id, unique per client
-  /// Largest reply document accepted (TCP transport).
+  /// Largest reply document accepted.
   std::size_t max_reply_bytes = protocol::framer::default_max_document_bytes;
 };
+
+/// The transport that options describe (not yet connected).
+[[nodiscard]] std::unique_ptr<transport> make_transport(const client_options& options);
 
 /// A new session id: a random (version 4) UUID drawn from the system's cryptographic source.
 [[nodiscard]] std::string generate_session_id();
@@ -47,7 +61,7 @@ struct client_options {
 /// server_error, never a success.
 class client {
  public:
-  /// A client talking plain TCP to options.host:options.port.
+  /// A client talking to options.host:options.port over options.transport.
   explicit client(client_options options);
   /// A client over any transport (TLS, SOAP, or a test double); host and port are then unused.
   client(client_options options, std::unique_ptr<transport> channel);

@@ -84,4 +84,31 @@ class tcp_transport final : public transport {
   std::unique_ptr<impl> impl_;
 };
 
+/// Certificate checks of a TLS connection. Verification is on unless switched off explicitly.
+struct tls_options {
+  /// PEM file of the certificate authorities to trust; empty: the system's default store.
+  std::string ca_file;
+  /// Check the server's certificate chain and that it names the host. Switch off only in a lab.
+  bool verify_peer = true;
+  /// Name to check the certificate against (and send as SNI); empty: the host connected to.
+  std::string server_name;
+};
+
+/// OCI-P over TLS (oci-p.md §1): TLS from the first byte, then the same framing as plain TCP.
+[[nodiscard]] std::unique_ptr<transport> make_tls_transport(tcp_options where, tls_options tls);
+
+/// Settings of a SOAP/HTTP transport (oci-p.md §5).
+struct soap_options {
+  std::string host = "127.0.0.1";  ///< name or address of the web server
+  std::uint16_t port = 80;         ///< 80 for http, 443 for https
+  std::string path = "/webservice/services/ProvisioningService";  ///< the service's path
+  bool https = false;              ///< HTTPS instead of HTTP
+  tls_options tls;                 ///< certificate checks when https
+  std::size_t max_reply_bytes = protocol::framer::default_max_document_bytes;  ///< largest reply body
+};
+
+/// OCI-P over SOAP: each document is posted as the escaped `in0` text of processOCIMessage; the
+/// session cookie (JSESSIONID) is kept and sent back.
+[[nodiscard]] std::unique_ptr<transport> make_soap_transport(soap_options options);
+
 }  // namespace ocip::client

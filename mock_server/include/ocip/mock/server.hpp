@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,18 @@ struct listener_info {
 /// How the server listens and guards its connections.
 struct server_options {
   endpoint tcp{"127.0.0.1", 2208};                      ///< OCI-P over TCP; port 0 picks a free port
+  std::optional<endpoint> tls;                          ///< OCI-P over TLS (the 2209 style), when set
+  std::optional<endpoint> http;                         ///< SOAP over HTTP, when set
+  std::optional<endpoint> https;                        ///< SOAP over HTTPS, when set
+  /// PEM certificate (chain) for TLS and HTTPS; empty: a self-signed one for localhost/127.0.0.1
+  /// is generated at start-up.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;  ///< PEM private key of tls_certificate_file
+  /// Where a generated certificate's PEM is written, for clients to trust; empty: a new file in
+  /// the system's temporary folder.
+  std::string generated_certificate_file;
+  /// Folder of the vendor OCI schema set; when set, every request command is validated against it.
+  std::string schema_dir;
   std::size_t max_document_bytes = 4 * 1024 * 1024;      ///< larger documents close the connection
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};  ///< no bytes for this long: close
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};  ///< a peer that does not read
@@ -51,6 +64,8 @@ class server {
   [[nodiscard]] result<void, std::string> start();
   /// Every bound listener, in the order they were opened (valid after start()).
   [[nodiscard]] std::vector<listener_info> listeners() const;
+  /// The file holding a generated TLS certificate's PEM, or empty when none was generated.
+  [[nodiscard]] std::string generated_certificate_file() const;
   /// The TCP listener's bound address and port (valid after start()).
   [[nodiscard]] endpoint tcp_endpoint() const;
   /// Serves until stop(); call from one thread.
