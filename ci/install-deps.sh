@@ -9,10 +9,14 @@ packages=(
   libpugixml-dev libyaml-cpp-dev libssl-dev libxml2-dev libspdlog-dev
   libgtest-dev libgmock-dev
 )
-# Extra tools for lint, sanitizers and fuzzing: ci/install-deps.sh --tools
-if [[ "${1:-}" == "--tools" ]]; then
-  packages+=(clang clang-format clang-tidy libclang-rt-14-dev libxml2-utils)
-fi
+# Extra tools: --lint for clang-format and clang-tidy, --fuzz for clang with libFuzzer.
+for extra in "$@"; do
+  case "$extra" in
+    --lint) packages+=(clang-format clang-tidy) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps: unknown option $extra (known: --lint, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

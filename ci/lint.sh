@@ -3,7 +3,7 @@
 # the compile commands of the ci preset). Usage: ci/lint.sh [--format-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ci/install-deps.sh --tools
+ci/install-deps.sh --lint
 
 mapfile -t files < <(git ls-files '*.cpp' '*.hpp')
 echo "lint: clang-format on ${#files[@]} files"

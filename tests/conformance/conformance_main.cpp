@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include "ocip/mock/scenario.hpp"
 #include "ocip/mock/server.hpp"
@@ -80,6 +81,8 @@ int main(int argc, char** argv) {
       std::cerr << "ocip-conformance: the mock's scenario has problems:\n" << scenario.error().to_string() << "\n";
       return 2;
     }
+    // The report is the suite's output; the in-process mock only speaks up about problems.
+    spdlog::set_level(spdlog::level::warn);
     ocip::mock::server_options options;
     options.tcp = {"127.0.0.1", 0};
     mock.emplace(std::move(scenario).value(), options);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz preset, clang) and runs each for a while, seeded from the golden
+# fixtures and the scenarios. A crash leaves its input in build/fuzz/crashes/; add it to tests/data
+# (or scenarios tests) as a regression case. Usage: ci/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+ci/install-deps.sh --fuzz
+ci/build.sh fuzz
+mkdir -p build/fuzz/crashes build/fuzz/corpus/{framer,codec,scenario}
+cp tests/data/*.xml build/fuzz/corpus/framer/
+cp tests/data/*.xml build/fuzz/corpus/codec/
+cp scenarios/*.yaml build/fuzz/corpus/scenario/
+for target in framer codec scenario; do
+  echo "fuzz: fuzz_$target for ${seconds}s"
+  "build/fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -artifact_prefix=build/fuzz/crashes/ \
+    "build/fuzz/corpus/$target"
+done

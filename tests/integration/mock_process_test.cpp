@@ -1,0 +1,216 @@
+// ocip-mock as a user runs it: a separate process, its start-up lines, exit codes and signals.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "raw_socket.hpp"
+
+extern char** environ;
+
+namespace ocip::testing {
+namespace {
+
+/// ocip-mock started with arguments, its standard output and error read through pipes.
+class mock_process {
+ public:
+  explicit mock_process(std::vector<std::string> arguments) {
+    int out[2];
+    int err[2];
+    if (::pipe(out) != 0 || ::pipe(err) != 0) {
+      ADD_FAILURE() << "pipe failed";
+      return;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addclose(&actions, err[0]);
+    arguments.insert(arguments.begin(), OCIP_MOCK_BINARY);
+    std::vector<char*> argv;
+    for (auto& argument : arguments) {
+      argv.push_back(argument.data());
+    }
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, OCIP_MOCK_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
+      ADD_FAILURE() << "cannot start " << OCIP_MOCK_BINARY;
+      pid_ = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(err[1]);
+    out_ = out[0];
+    err_ = err[0];
+  }
+
+  ~mock_process() {
+    if (pid_ > 0 && !exit_status_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(out_);
+    ::close(err_);
+  }
+  mock_process(const mock_process&) = delete;
+  mock_process& operator=(const mock_process&) = delete;
+
+  /// Reads standard output until a line matches, for at most ten seconds; the matching line's groups.
+  std::optional<std::smatch> wait_for_line(const std::regex& pattern) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < give_up) {
+      for (std::size_t end = stdout_.find('\n'); end != std::string::npos; end = stdout_.find('\n')) {
+        line_ = stdout_.substr(0, end);
+        stdout_.erase(0, end + 1);
+        std::smatch match;
+        if (std::regex_match(line_, match, pattern)) {
+          return match;
+        }
+      }
+      if (!read_some(out_, stdout_, 200)) {
+        break;
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// Waits up to ten seconds for the process to end; its exit code, or -1 (killed, or still running).
+  int wait_for_exit() {
+    for (int i = 0; i < 200 && !exit_status_; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exit_status_ = status;
+        break;
+      }
+      drain();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    drain();
+    if (!exit_status_ || !WIFEXITED(*exit_status_)) {
+      return -1;
+    }
+    return WEXITSTATUS(*exit_status_);
+  }
+
+  void signal(int number) const { ::kill(pid_, number); }
+  const std::string& standard_output() const { return stdout_; }
+  const std::string& standard_error() const { return stderr_; }
+
+ private:
+  static bool read_some(int fd, std::string& into, int timeout_ms) {
+    pollfd ready{fd, POLLIN, 0};
+    if (::poll(&ready, 1, timeout_ms) <= 0) {
+      return true;  // nothing yet
+    }
+    char buffer[4096];
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got <= 0) {
+      return false;
+    }
+    into.append(buffer, static_cast<std::size_t>(got));
+    return true;
+  }
+  /// Reads whatever both pipes hold now (each until it is empty or closed).
+  void drain() {
+    for (auto [fd, into] : {std::pair{out_, &stdout_}, std::pair{err_, &stderr_}}) {
+      for (std::size_t before = into->size() + 1; before != into->size();) {
+        before = into->size();
+        if (!read_some(fd, *into, 0)) {
+          break;
+        }
+      }
+    }
+  }
+
+  pid_t pid_ = -1;
+  int out_ = -1;
+  int err_ = -1;
+  std::string stdout_;
+  std::string stderr_;
+  std::string line_;
+  std::optional<int> exit_status_;
+};
+
+const std::regex listening_tcp("listening tcp 127\\.0\\.0\\.1:([0-9]+)");
+
+TEST(MockProcess, HelpNamesEveryOption) {
+  mock_process mock({"--help"});
+  EXPECT_EQ(mock.wait_for_exit(), 0);
+  for (const char* option : {"--scenario", "--listen", "--tls-listen", "--http-listen", "--https-listen", "--tls-cert",
+                             "--tls-key", "--tls-cert-out", "--schema-dir", "--idle-timeout", "--max-document-bytes",
+                             "--log-level", "--check", "--help"}) {
+    EXPECT_NE(mock.standard_output().find(option), std::string::npos) << option;
+  }
+}
+
+void serve_then_stop_with(int signal_number) {
+  mock_process mock({"--listen", "127.0.0.1:0"});
+  const auto listening = mock.wait_for_line(listening_tcp);
+  ASSERT_TRUE(listening.has_value()) << mock.standard_output() << mock.standard_error();
+  const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1].str()));
+
+  raw_socket peer(port);
+  ASSERT_TRUE(peer.connected());
+  ASSERT_TRUE(peer.send("<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+                        "<sessionId xmlns=\"\">p</sessionId><command xsi:type=\"LoginRequest22V5\" xmlns=\"\">"
+                        "<userId>admin</userId><password>password</password></command></BroadsoftDocument>"));
+  EXPECT_NE(peer.read_documents(1).find("LoginResponse22V5"), std::string::npos);
+
+  mock.signal(signal_number);
+  EXPECT_EQ(mock.wait_for_exit(), 0) << mock.standard_error();
+  EXPECT_TRUE(peer.closed_by_peer());
+  EXPECT_EQ(mock.standard_error().find("password</"), std::string::npos) << "a password reached the log";
+}
+
+TEST(MockProcess, StopsCleanlyOnSigterm) { serve_then_stop_with(SIGTERM); }
+
+TEST(MockProcess, StopsCleanlyOnSigint) { serve_then_stop_with(SIGINT); }
+
+TEST(MockProcess, StartUpNamesTheScenario) {
+  mock_process mock({"--listen", "127.0.0.1:0", "--scenario", std::string(OCIP_SCENARIO_DIR) + "/minimal.yaml"});
+  EXPECT_TRUE(mock.wait_for_line(std::regex("scenario .*minimal\\.yaml.*")).has_value()) << mock.standard_output();
+  mock.signal(SIGTERM);
+  EXPECT_EQ(mock.wait_for_exit(), 0);
+}
+
+TEST(MockProcess, InvalidScenarioRefusesToStartWithFileLineAndColumn) {
+  const auto path = std::filesystem::temp_directory_path() / ("ocip-invalid-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << "version: 1\nservice_providers:\n  - id: acme\n    colour: blue\n";
+  mock_process mock({"--listen", "127.0.0.1:0", "--scenario", path.string()});
+  EXPECT_EQ(mock.wait_for_exit(), 1);
+  EXPECT_NE(mock.standard_error().find(path.string() + ":4:5:"), std::string::npos) << mock.standard_error();
+  EXPECT_NE(mock.standard_error().find("colour"), std::string::npos) << mock.standard_error();
+  std::filesystem::remove(path);
+}
+
+TEST(MockProcess, CheckValidatesWithoutServing) {
+  mock_process mock({"--check", "--scenario", std::string(OCIP_SCENARIO_DIR) + "/default.yaml"});
+  EXPECT_EQ(mock.wait_for_exit(), 0);
+  EXPECT_NE(mock.standard_output().find("is valid"), std::string::npos) << mock.standard_output();
+}
+
+TEST(MockProcess, BadArgumentsAreUsageErrors) {
+  mock_process bad_listen({"--listen", "127.0.0.1:99999"});
+  EXPECT_EQ(bad_listen.wait_for_exit(), 2);
+  EXPECT_NE(bad_listen.standard_error().find("--listen"), std::string::npos) << bad_listen.standard_error();
+  mock_process unknown({"--frobnicate"});
+  EXPECT_EQ(unknown.wait_for_exit(), 2);
+  EXPECT_NE(unknown.standard_error().find("--help"), std::string::npos) << unknown.standard_error();
+}
+
+}  // namespace
+}  // namespace ocip::testing
