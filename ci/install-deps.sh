@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-program-options-dev
   libpugixml-dev libyaml-cpp-dev libssl-dev libxml2-dev libspdlog-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Extra tools: --lint for clang-format and clang-tidy, --fuzz for clang with libFuzzer.
 for extra in "$@"; do

@@ -21,6 +21,9 @@ using protocol::error_response;
 /// Mock-defined: the public record does not say what a real server answers before login (§4).
 constexpr int not_logged_in_code = 9100;
 
+/// Longest userDomain a login response may carry (schema NetAddress).
+constexpr std::size_t max_user_domain_length = 80;
+
 command error_reply_command(int code, std::string_view text, std::optional<std::string> detail = std::nullopt) {
   return error_response::make(code, text, std::move(detail)).to_command();
 }
@@ -95,13 +98,19 @@ struct field_check {
   std::optional<command> error;
 };
 
+/// XML Schema lengths count characters; text in the model is UTF-8.
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 field_check required_text(const command& cmd, std::string_view name, std::size_t min_length,
                           std::size_t max_length) {
   const element* field = cmd.field(name);
   if (field == nullptr) {
     return {std::nullopt, validation_error(cmd.type + ": missing required element '" + std::string(name) + "'")};
   }
-  if (field->text.size() < min_length || field->text.size() > max_length) {
+  if (const std::size_t length = code_points(field->text); length < min_length || length > max_length) {
     return {std::nullopt,
             validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
                              "' is not facet-valid with respect to length " + std::to_string(min_length) +
@@ -159,16 +168,25 @@ class handlers {
       }
     }
     if (!accepted) {
+      // A failed re-login leaves an earlier login of this session in place: what a real server
+      // does is not publicly known, and a client recovering its session keeps working this way.
       return error_reply_command(4962, "Invalid password");
     }
+    // A re-login on a live session replaces its login (§4: used for recovery, must work).
     req.session.login = found->who;
     return login_response(found->who, is_22v5);
   }
+
+  command login_14sp4(const request& req) { return login(req, false); }
+
+  command login_22v5(const request& req) { return login(req, true); }
 
   command logout(const request& req) {
     req.session.login.reset();
     return protocol::success_response();
   }
+
+  command success(const request&) { return protocol::success_response(); }
 
   command software_version(const request&) {
     command reply{"SystemSoftwareVersionGetResponse", std::nullopt, {}, {}};
@@ -235,10 +253,14 @@ class handlers {
     return reply;
   }
 
-  /// The domain part of the login id; else the group's user domain; else the mock's own.
+  /// The domain part of the login id; else the group's user domain; else the mock's own. Always
+  /// schema-valid (NetAddress: 1 to 80 characters).
   std::string user_domain_of(const principal& who) const {
-    if (const auto at = who.id.find('@'); at != std::string::npos && at + 1 < who.id.size()) {
-      return who.id.substr(at + 1);
+    if (const auto at = who.id.rfind('@'); at != std::string::npos && at + 1 < who.id.size()) {
+      std::string domain = who.id.substr(at + 1);
+      if (code_points(domain) <= max_user_domain_length) {
+        return domain;
+      }
     }
     if (const group* g = world_.find_group(who.service_provider, who.group); g != nullptr && !g->user_domain.empty()) {
       return g->user_domain;
@@ -250,9 +272,96 @@ class handlers {
   token_source& tokens_;
 };
 
+/// Who a session-less document acts as, or the reply every command of it gets.
+struct session_less_identity {
+  std::optional<principal> who;
+  std::optional<command> refusal;
+};
+
+/// Session-less documents name a pre-authenticated identity instead of a session (§3); a real
+/// server accepts them only from hosts on its access list, here mock.trusted_addresses.
+session_less_identity identify_session_less(const world& w, const document& doc, const connection_state& connection) {
+  const std::optional<std::string> peer = canonical_ip_address(peer_address_of(connection));
+  const auto& trusted = w.mock.trusted_addresses;
+  if (!peer || std::find(trusted.begin(), trusted.end(), *peer) == trusted.end()) {
+    // Mock-defined: what a real server answers an untrusted host is not publicly known.
+    return {std::nullopt, unauthorized()};
+  }
+  const std::string& named = doc.session_id;
+  const auto not_found = [&] {
+    return session_less_identity{std::nullopt, error_reply_command(4008, "User not found: " + named)};
+  };
+  switch (doc.addressing) {
+    case protocol::addressing_kind::user_id: {
+      std::optional<account> found = find_account(w, named);
+      return found ? session_less_identity{std::move(found->who), std::nullopt} : not_found();
+    }
+    case protocol::addressing_kind::line_port:
+      for (const user& each : w.users) {
+        for (const line_port& port : each.line_ports) {
+          if (port.id == named) {
+            return {principal{each.id, principal::kind::user, each.service_provider, each.group}, std::nullopt};
+          }
+        }
+      }
+      return not_found();
+    case protocol::addressing_kind::phone_number:
+      return not_found();  // the world has no phone numbers yet
+    case protocol::addressing_kind::external_user_identity:
+    case protocol::addressing_kind::session_id:
+      break;
+  }
+  // An external user identity needs a CI access token, which the mock does not model.
+  return {std::nullopt, unauthorized()};
+}
+
+using handler = command (handlers::*)(const request&);
+
+/// A request type the mock answers.
+struct route {
+  handler handle;
+  bool needs_login;
+};
+
+const route* find_route(std::string_view type) {
+  static const std::unordered_map<std::string_view, route> routes = {
+      {"AuthenticationRequest", {&handlers::authentication, false}},
+      {"LoginRequest14sp4", {&handlers::login_14sp4, false}},
+      {"LoginRequest22V5", {&handlers::login_22v5, false}},
+      {"LogoutRequest", {&handlers::logout, true}},
+      {"AvailabilityTestRequest", {&handlers::success, true}},
+      {"VerifySessionIsValidRequest", {&handlers::success, true}},
+      {"SystemSoftwareVersionGetRequest", {&handlers::software_version, true}},
+      {"UserSingleSignOnCreateDeviceTokenRequest", {&handlers::device_token, true}},
+  };
+  const auto found = routes.find(type);
+  return found == routes.end() ? nullptr : &found->second;
+}
+
 }  // namespace
 
-dispatcher::dispatcher(world& w, token_source& tokens) : world_(w), tokens_(tokens) {}
+std::string peer_address_of(const connection_state& connection) {
+  if (!connection.peer_address.empty()) {
+    return connection.peer_address;
+  }
+  const std::string_view remote = connection.remote;
+  if (remote.starts_with('[')) {
+    const auto close = remote.find(']');
+    return close == std::string_view::npos ? std::string() : std::string(remote.substr(1, close - 1));
+  }
+  const auto colon = remote.rfind(':');
+  if (colon == std::string_view::npos || remote.find(':') != colon) {
+    return std::string(remote);  // no port, or a bare IPv6 address
+  }
+  return std::string(remote.substr(0, colon));
+}
+
+dispatcher::dispatcher(world& w, token_source& tokens, std::shared_ptr<const schema_validator> validator)
+    : world_(w), tokens_(tokens), validator_(std::move(validator)) {}
+
+void dispatcher::set_schema_validator(std::shared_ptr<const schema_validator> validator) {
+  validator_ = std::move(validator);
+}
 
 dispatch_result dispatcher::dispatch(const document& request_doc, connection_state& connection) {
   document reply;
@@ -268,47 +377,45 @@ dispatch_result dispatcher::dispatch(const document& request_doc, connection_sta
   };
 
   if (request_doc.commands.size() > protocol::max_commands_per_document) {
-    command response = validation_error("BroadsoftDocument: " + std::to_string(request_doc.commands.size()) +
-                                        " commands; at most " +
-                                        std::to_string(protocol::max_commands_per_document) + " are allowed");
+    // The whole document breaks the schema (maxOccurs="15"): one error, nothing processed.
+    command response = validation_error(too_many_commands_message(request_doc.commands.size()));
     response.echo = "";
     reply.commands.push_back(std::move(response));
     return {std::move(reply), false};
   }
 
+  // A session-less document keeps nothing: its identity holds for this document only.
+  session_state session_less;
+  std::optional<command> session_less_refusal;
+  session_state* session = &session_less;
+  if (request_doc.addressing == protocol::addressing_kind::session_id) {
+    session = &connection.sessions[request_doc.session_id];
+  } else {
+    session_less_identity identity = identify_session_less(world_, request_doc, connection);
+    session_less.login = std::move(identity.who);
+    session_less_refusal = std::move(identity.refusal);
+  }
+
   handlers handle(world_, tokens_);
-  session_state& session = connection.sessions[request_doc.session_id];
-
+  bool close_after = false;
   for (const command& cmd : request_doc.commands) {
-    if (request_doc.addressing != protocol::addressing_kind::session_id) {
-      // Session-less requests are for trusted hosts only; the mock trusts none yet.
-      finish(unauthorized(), cmd);
-      continue;
-    }
-    const request req{cmd, request_doc.session_id, session, connection};
-    if (cmd.type == "AuthenticationRequest") {
-      finish(handle.authentication(req), cmd);
-      continue;
-    }
-    if (cmd.type == "LoginRequest14sp4" || cmd.type == "LoginRequest22V5") {
-      finish(handle.login(req, cmd.type == "LoginRequest22V5"), cmd);
-      continue;
-    }
-
-    using handler = command (handlers::*)(const request&);
-    static const std::unordered_map<std::string_view, handler> after_login = {
-        {"LogoutRequest", &handlers::logout},
-        {"AvailabilityTestRequest", nullptr},
-        {"VerifySessionIsValidRequest", nullptr},
-        {"SystemSoftwareVersionGetRequest", &handlers::software_version},
-        {"UserSingleSignOnCreateDeviceTokenRequest", &handlers::device_token},
-    };
-    const auto known = after_login.find(cmd.type);
-    if (known == after_login.end()) {
+    const route* known = find_route(cmd.type);
+    if (known == nullptr) {
+      // Also when a validator is loaded: this is the real server's wording for a type it lacks.
       finish(validation_error("Invalid xsi:type qname: '" + cmd.type + "' in element command"), cmd);
       continue;
     }
-    if (!session.login) {
+    if (validator_) {
+      if (auto valid = validator_->validate_command(cmd); !valid) {
+        finish(validation_error(std::move(valid).error()), cmd);
+        continue;
+      }
+    }
+    if (session_less_refusal) {
+      finish(*session_less_refusal, cmd);
+      continue;
+    }
+    if (known->needs_login && !session->login) {
       if (world_.mock.before_login == before_login_behaviour::close_connection) {
         return {std::nullopt, true};
       }
@@ -316,9 +423,17 @@ dispatch_result dispatcher::dispatch(const document& request_doc, connection_sta
              cmd);
       continue;
     }
-    finish(known->second == nullptr ? protocol::success_response() : (handle.*(known->second))(req), cmd);
+    const request req{cmd, request_doc.session_id, *session, connection};
+    command response = (handle.*(known->handle))(req);
+    if (cmd.type == "LogoutRequest") {
+      if (world_.mock.logout == logout_behaviour::close) {
+        return {std::nullopt, true};
+      }
+      close_after = close_after || world_.mock.logout == logout_behaviour::reply_then_close;
+    }
+    finish(std::move(response), cmd);
   }
-  return {std::move(reply), false};
+  return {std::move(reply), close_after};
 }
 
 }  // namespace ocip::mock

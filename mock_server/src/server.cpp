@@ -162,6 +162,14 @@ server::server(scenario loaded, server_options options)
 server::~server() = default;
 
 result<void, std::string> server::start() {
+  if (!impl_->options.schema_dir.empty()) {
+    // Loaded here, not in the constructor, so that a bad folder is reported by start().
+    auto validator = schema_validator::load(impl_->options.schema_dir);
+    if (!validator) {
+      return "schema: " + validator.error();
+    }
+    impl_->decide.set_schema_validator(std::move(validator).value());
+  }
   auto& context = impl_->context;
   const server_options& options = impl_->options;
   auto opened = impl_->listeners.listen(impl_->io, "tcp", options.tcp, [&context](detail::tcp::socket socket) {

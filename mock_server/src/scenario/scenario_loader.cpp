@@ -14,11 +14,33 @@
 #include <system_error>
 #include <utility>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <yaml-cpp/yaml.h>
 
 #include "ocip/mock/scenario.hpp"
 
 namespace ocip::mock {
+
+// Declared with the settings in world.hpp; lives here because the loader checks
+// mock.trusted_addresses with it, and the dispatcher compares peers with the same form.
+std::optional<std::string> canonical_ip_address(std::string_view text) {
+  const std::string address(text);
+  std::array<unsigned char, sizeof(in6_addr)> binary{};
+  std::array<char, INET6_ADDRSTRLEN> written{};
+  if (::inet_pton(AF_INET, address.c_str(), binary.data()) == 1) {
+    return std::string(::inet_ntop(AF_INET, binary.data(), written.data(), written.size()));
+  }
+  if (::inet_pton(AF_INET6, address.c_str(), binary.data()) != 1) {
+    return std::nullopt;
+  }
+  // ::ffff:a.b.c.d is how a dual-stack listener sees an IPv4 peer: compare it as a.b.c.d.
+  constexpr std::array<unsigned char, 12> mapped_prefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  if (std::equal(mapped_prefix.begin(), mapped_prefix.end(), binary.begin())) {
+    return std::string(::inet_ntop(AF_INET, binary.data() + mapped_prefix.size(), written.data(), written.size()));
+  }
+  return std::string(::inet_ntop(AF_INET6, binary.data(), written.data(), written.size()));
+}
 
 std::string scenario_problem::to_string() const {
   if (line <= 0) {
@@ -164,7 +186,8 @@ constexpr std::array<std::string_view, 6> user_keys{"id",        "password",   "
                                                      "last_name", "line_ports", "trunk_group"};
 constexpr std::array<std::string_view, 3> line_port_keys{"device", "device_level", "line_port"};
 constexpr std::array<std::string_view, 5> administrator_keys{"id", "password", "kind", "service_provider", "group"};
-constexpr std::array<std::string_view, 4> mock_keys{"token_seed", "sso_errors", "before_login", "software_version"};
+constexpr std::array<std::string_view, 6> mock_keys{"token_seed",       "sso_errors", "before_login",
+                                                    "software_version", "logout",     "trusted_addresses"};
 constexpr std::array<std::string_view, 3> sso_error_names{"no_line_port_on_device", "device_locked",
                                                           "device_management_not_supported"};
 constexpr std::array<std::string_view, 2> sso_error_keys{"code", "text"};
@@ -173,6 +196,7 @@ constexpr std::array<std::string_view, 3> device_level_names{"system", "service_
 constexpr std::array<std::string_view, 3> option_names{"device_management", "not_supported", "legacy"};
 constexpr std::array<std::string_view, 4> kind_names{"system", "provisioning", "service_provider", "group"};
 constexpr std::array<std::string_view, 2> before_login_names{"error_response", "close_connection"};
+constexpr std::array<std::string_view, 3> logout_names{"reply", "reply_then_close", "close"};
 
 /// Keys people put in the wrong place, with where they belong.
 std::optional<std::string_view> misplaced_root_key_hint(std::string_view key) {
@@ -185,6 +209,8 @@ std::optional<std::string_view> misplaced_root_key_hint(std::string_view key) {
       {"sso_errors", "mock settings go under 'mock:'"},
       {"before_login", "mock settings go under 'mock:'"},
       {"software_version", "mock settings go under 'mock:'"},
+      {"logout", "mock settings go under 'mock:'"},
+      {"trusted_addresses", "mock settings go under 'mock:'"},
   };
   auto hint = hints.find(key);
   return hint == hints.end() ? std::nullopt : std::optional<std::string_view>(hint->second);
@@ -271,6 +297,7 @@ class loader {
   void read_line_port(const YAML::Node& node, const std::string& path, user& owner);
   void read_administrators(const fields& root);
   void read_mock(const fields& root);
+  void read_trusted_addresses(const fields& mock);
 
   // -- references
   std::optional<device_reference> device_reference_of(const fields& item, std::string_view name_key,
@@ -869,6 +896,30 @@ void loader::read_administrators(const fields& root) {
   });
 }
 
+void loader::read_trusted_addresses(const fields& mock) {
+  std::map<std::string, YAML::Mark, std::less<>> seen;
+  each_item(mock, "trusted_addresses", [&](const YAML::Node& node, const std::string& path) {
+    if (!node.IsScalar()) {
+      report(node, path + ": expected an IP address (e.g. 127.0.0.1 or ::1), got " + describe(node));
+      return;
+    }
+    const std::string& written = node.Scalar();
+    const std::optional<std::string> address = canonical_ip_address(written);
+    if (!address) {
+      report(node, path + ": " + in_quotes(written) +
+                       " is not an IP address (write addresses, e.g. 127.0.0.1 or ::1; no host names, ports or "
+                       "networks)");
+      return;
+    }
+    auto [existing, inserted] = seen.try_emplace(*address, node.Mark());
+    if (!inserted) {
+      report(node, path + ": " + in_quotes(written) + " is listed twice" + at_line(existing->second));
+      return;
+    }
+    world_.mock.trusted_addresses.push_back(*address);
+  });
+}
+
 void loader::read_mock(const fields& root) {
   const YAML::Node* node = root.find("mock");
   if (node == nullptr || node->IsNull()) {
@@ -887,6 +938,12 @@ void loader::read_mock(const fields& root) {
   if (auto version = text(*mock, "software_version", false, any_text)) {
     out.software_version = *version;
   }
+  if (auto behaviour = enumeration(*mock, "logout", logout_names, "logout behaviour")) {
+    out.logout = *behaviour == "close"              ? logout_behaviour::close
+                 : *behaviour == "reply_then_close" ? logout_behaviour::reply_then_close
+                                                    : logout_behaviour::reply;
+  }
+  read_trusted_addresses(*mock);
   const YAML::Node* errors = mock->find("sso_errors");
   if (errors == nullptr || errors->IsNull()) {
     return;

@@ -2,9 +2,11 @@
 /// The mock's decisions: a request document and the connection's login state in, a reply out.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "ocip/mock/schema.hpp"
 #include "ocip/mock/token_source.hpp"
 #include "ocip/mock/world.hpp"
 #include "ocip/protocol/message.hpp"
@@ -35,7 +37,13 @@ struct connection_state {
   std::map<std::string, session_state, std::less<>> sessions;
   std::string transport = "tcp";  ///< "tcp", "tls" or "soap"
   std::string remote;             ///< peer address, for logs
+  /// The peer's IP address alone (no port), for the trusted-address check of session-less
+  /// documents; empty: taken from `remote` ("ADDR:PORT" or "[ADDR]:PORT").
+  std::string peer_address;
 };
+
+/// The peer's IP address: `peer_address` when set, else the address part of `remote`.
+[[nodiscard]] std::string peer_address_of(const connection_state& connection);
 
 /// What to do with a request document.
 struct dispatch_result {
@@ -47,7 +55,11 @@ struct dispatch_result {
 class dispatcher {
  public:
   /// Uses the world and settings as they are at each call (the world may change between calls).
-  dispatcher(world& w, token_source& tokens);
+  /// With a validator, every request command is checked against the vendor schema first.
+  dispatcher(world& w, token_source& tokens, std::shared_ptr<const schema_validator> validator = nullptr);
+
+  /// Validates request commands from now on (nullptr: no longer). Call between dispatches only.
+  void set_schema_validator(std::shared_ptr<const schema_validator> validator);
 
   /// The reply to one request document on a connection.
   [[nodiscard]] dispatch_result dispatch(const protocol::document& request, connection_state& connection);
@@ -55,6 +67,7 @@ class dispatcher {
  private:
   world& world_;
   token_source& tokens_;
+  std::shared_ptr<const schema_validator> validator_;
 };
 
 }  // namespace ocip::mock

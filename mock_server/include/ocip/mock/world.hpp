@@ -133,12 +133,28 @@ enum class before_login_behaviour { error_response, close_connection };
 /// Scenario spelling: "error_response", "close_connection".
 [[nodiscard]] std::string_view to_string(before_login_behaviour behaviour);
 
+/// What the mock does with a LogoutRequest (oci-p.md §4: the schema promises a SuccessResponse;
+/// practitioners report that a real server on TCP simply closes the connection).
+enum class logout_behaviour {
+  reply,             ///< SuccessResponse; the connection stays open
+  reply_then_close,  ///< SuccessResponse, then the connection is closed
+  close,             ///< the connection is closed without a reply
+};
+
+/// The canonical text of an IP address (IPv4 dotted quad, IPv6 compressed lower case; an
+/// IPv4-mapped IPv6 address becomes its IPv4 form), or nullopt when the text is not an IP address.
+[[nodiscard]] std::optional<std::string> canonical_ip_address(std::string_view text);
+
 /// Mock behaviour that a scenario may set.
 struct settings {
   std::optional<std::uint64_t> token_seed;  ///< set: tokens are reproducible; unset: unguessable
   std::map<sso_refusal, error_reply> sso_errors;  ///< overrides of the mock-defined refusals
   before_login_behaviour before_login = before_login_behaviour::error_response;
   std::string software_version = "25.0";  ///< SystemSoftwareVersionGetResponse
+  logout_behaviour logout = logout_behaviour::reply;
+  /// Peers (IP addresses in canonical text form, IPv4 as dotted quad) whose session-less documents
+  /// (userId, phoneNumber, linePort instead of sessionId) are accepted; empty: none.
+  std::vector<std::string> trusted_addresses;
 
   /// The reply for a refusal: the scenario's override, else the mock default, placeholders filled.
   [[nodiscard]] error_reply sso_error(sso_refusal refusal, const sso_refusal_facts& facts) const;
