@@ -21,13 +21,23 @@ std::string random_suffix() {
   return std::to_string(source()) + std::to_string(source());
 }
 
-class Conformance : public ::testing::Test {
+/// Every case runs once per transport of the target (the parameter: tcp, tls, soap or soaps).
+class Conformance : public ::testing::TestWithParam<std::string> {
  protected:
   static client::client_options options_for(login_flow flow) {
     const target& t = current_target();
+    const std::string& transport = GetParam();
     client::client_options options;
     options.host = t.host;
-    options.port = t.port;
+    options.port = t.ports.count(transport) != 0U ? t.ports.at(transport) : t.port;
+    options.transport = transport == "tls"    ? client::transport_kind::tls
+                        : transport == "soap"  ? client::transport_kind::soap
+                        : transport == "soaps" ? client::transport_kind::soaps
+                                               : client::transport_kind::tcp;
+    options.tls.ca_file = t.ca_file;
+    options.tls.server_name = t.server_name;
+    options.tls.verify_peer = t.verify_peer;
+    options.soap_path = t.soap_path;
     options.connect_timeout = t.connect_timeout;
     options.command_timeout = t.command_timeout;
     options.flow = flow;
@@ -68,7 +78,7 @@ class Conformance : public ::testing::Test {
   std::unique_ptr<client::client> admin_;
 };
 
-TEST_F(Conformance, LOGIN01_Login22V5WithGoodPasswordIsAccepted) {
+TEST_P(Conformance, LOGIN01_Login22V5WithGoodPasswordIsAccepted) {
   client::client fresh(options_for(login_flow::login_22v5));
   const auto info = fresh.login(current_target().admin.user_id, current_target().admin.password);
   ASSERT_TRUE(info) << client::describe(info.error());
@@ -77,7 +87,7 @@ TEST_F(Conformance, LOGIN01_Login22V5WithGoodPasswordIsAccepted) {
   EXPECT_FALSE(info.value().user_domain.empty());
 }
 
-TEST_F(Conformance, LOGIN02_Login22V5WithBadPasswordIsRefusedWith4962) {
+TEST_P(Conformance, LOGIN02_Login22V5WithBadPasswordIsRefusedWith4962) {
   client::client fresh(options_for(login_flow::login_22v5));
   const auto info = fresh.login(current_target().admin.user_id, current_target().admin.password + "-wrong");
   ASSERT_FALSE(info);
@@ -85,7 +95,7 @@ TEST_F(Conformance, LOGIN02_Login22V5WithBadPasswordIsRefusedWith4962) {
   EXPECT_EQ(client::server_error_code(info.error()), 4962);
 }
 
-TEST_F(Conformance, LOGIN03_NonceLoginWithGoodPasswordIsAccepted) {
+TEST_P(Conformance, LOGIN03_NonceLoginWithGoodPasswordIsAccepted) {
   client::client fresh(options_for(login_flow::nonce));
   const auto info = fresh.login(current_target().admin.user_id, current_target().admin.password);
   ASSERT_TRUE(info) << client::describe(info.error());
@@ -93,7 +103,7 @@ TEST_F(Conformance, LOGIN03_NonceLoginWithGoodPasswordIsAccepted) {
   EXPECT_FALSE(info.value().login_type.empty());
 }
 
-TEST_F(Conformance, LOGIN04_NonceLoginWithBadPasswordIsRefusedWith4962) {
+TEST_P(Conformance, LOGIN04_NonceLoginWithBadPasswordIsRefusedWith4962) {
   client::client fresh(options_for(login_flow::nonce));
   const auto info = fresh.login(current_target().admin.user_id, "wrong-" + current_target().admin.password);
   ASSERT_FALSE(info);
@@ -101,17 +111,18 @@ TEST_F(Conformance, LOGIN04_NonceLoginWithBadPasswordIsRefusedWith4962) {
   EXPECT_EQ(client::server_error_code(info.error()), 4962);
 }
 
-TEST_F(Conformance, DOC01_SessionIdEchoAndTrackingIdAreEchoedVerbatim) {
-  // Raw exchange, so nothing in the client hides what the server wrote.
+TEST_P(Conformance, DOC01_SessionIdEchoAndTrackingIdAreEchoedVerbatim) {
+  // Raw exchange over the transport, so nothing in the client hides what the server wrote.
   const target& t = current_target();
-  client::tcp_transport raw({t.host, t.port, protocol::framer::default_max_document_bytes});
-  ASSERT_TRUE(raw.connect(t.connect_timeout));
+  const client::client_options options = options_for(login_flow::login_22v5);
+  const std::unique_ptr<client::transport> raw = client::make_transport(options);
+  ASSERT_TRUE(raw->connect(t.connect_timeout));
   protocol::document request;
   request.session_id = "conformance," + random_suffix() + ",Zoë";
   request.tracking_id = "conformance-track-" + random_suffix();
   command authenticate{"AuthenticationRequest", std::string("echo <&> 1"), {element::leaf("userId", t.admin.user_id)}, {}};
   request.commands = {authenticate};
-  const auto reply_bytes = raw.exchange(protocol::encode(request, protocol::wire_style::client), t.command_timeout);
+  const auto reply_bytes = raw->exchange(protocol::encode(request, protocol::wire_style::client), t.command_timeout);
   ASSERT_TRUE(reply_bytes) << client::describe(reply_bytes.error());
   const auto reply = protocol::decode(reply_bytes.value());
   ASSERT_TRUE(reply) << reply.error().message;
@@ -122,7 +133,7 @@ TEST_F(Conformance, DOC01_SessionIdEchoAndTrackingIdAreEchoedVerbatim) {
   EXPECT_EQ(reply.value().commands[0].echo, "echo <&> 1");
 }
 
-TEST_F(Conformance, DOC02_SeveralCommandsInOneDocumentAreAnsweredInOrder) {
+TEST_P(Conformance, DOC02_SeveralCommandsInOneDocumentAreAnsweredInOrder) {
   command version{"SystemSoftwareVersionGetRequest", std::string("first"), {}, {}};
   command refused = client::device_token_request{current_target().unknown_user, "Group", "x"}.to_command();
   refused.echo = "second";
@@ -140,19 +151,19 @@ TEST_F(Conformance, DOC02_SeveralCommandsInOneDocumentAreAnsweredInOrder) {
   EXPECT_EQ(replies.value()[2].value().echo, "third");
 }
 
-TEST_F(Conformance, DOC03_UnknownCommandIsRefusedWith6004) {
+TEST_P(Conformance, DOC03_UnknownCommandIsRefusedWith6004) {
   const auto reply = admin_->send(command{"ConformanceNoSuchRequest", std::nullopt, {}, {}});
   ASSERT_FALSE(reply);
   ASSERT_TRUE(client::is_server_error(reply.error())) << client::describe(reply.error());
   EXPECT_EQ(client::server_error_code(reply.error()), 6004);
 }
 
-TEST_F(Conformance, SSO01_OwnerOfALinePortGetsAToken) {
+TEST_P(Conformance, SSO01_OwnerOfALinePortGetsAToken) {
   const target& t = current_target();
   expect_token(token_for(t.owner.user_id, t.owner.device));
 }
 
-TEST_F(Conformance, SSO02_TwoTokensDiffer) {
+TEST_P(Conformance, SSO02_TwoTokensDiffer) {
   const target& t = current_target();
   const auto first = token_for(t.owner.user_id, t.owner.device);
   const auto second = token_for(t.owner.user_id, t.owner.device);
@@ -160,43 +171,43 @@ TEST_F(Conformance, SSO02_TwoTokensDiffer) {
   EXPECT_NE(first.value().value, second.value().value);
 }
 
-TEST_F(Conformance, SSO03_UserWithoutLinePortOnTheDeviceIsRefused) {
+TEST_P(Conformance, SSO03_UserWithoutLinePortOnTheDeviceIsRefused) {
   const target& t = current_target();
   expect_refused(token_for(t.non_owner, t.owner.device), t.no_line_port_code);
 }
 
-TEST_F(Conformance, SSO04_TrunkUserOnTheTrunkDeviceGetsAToken) {
+TEST_P(Conformance, SSO04_TrunkUserOnTheTrunkDeviceGetsAToken) {
   const target& t = current_target();
   expect_token(token_for(t.trunk_user.user_id, t.trunk_user.device));
 }
 
-TEST_F(Conformance, SSO05_LockedDeviceIsRefused) {
+TEST_P(Conformance, SSO05_LockedDeviceIsRefused) {
   const target& t = current_target();
   expect_refused(token_for(t.locked.user_id, t.locked.device), t.device_locked_code);
 }
 
-TEST_F(Conformance, SSO06_DeviceTypeWithoutDeviceManagementIsRefused) {
+TEST_P(Conformance, SSO06_DeviceTypeWithoutDeviceManagementIsRefused) {
   const target& t = current_target();
   expect_refused(token_for(t.no_device_management.user_id, t.no_device_management.device), t.no_device_management_code);
 }
 
-TEST_F(Conformance, SSO07_UnknownUserIsRefusedWith4008) {
+TEST_P(Conformance, SSO07_UnknownUserIsRefusedWith4008) {
   const target& t = current_target();
   expect_refused(token_for(t.unknown_user, t.owner.device), 4008);
 }
 
-TEST_F(Conformance, SSO08_UnknownDeviceIsRefusedWith4505) {
+TEST_P(Conformance, SSO08_UnknownDeviceIsRefusedWith4505) {
   const target& t = current_target();
   expect_refused(token_for(t.owner.user_id, {t.owner.device.level, t.unknown_device}), 4505);
 }
 
-TEST_F(Conformance, SSO09_OwnDeviceAtTheWrongLevelIsRefusedWith4505) {
+TEST_P(Conformance, SSO09_OwnDeviceAtTheWrongLevelIsRefusedWith4505) {
   const target& t = current_target();
   const std::string other_level = t.owner.device.level == "System" ? "Group" : "System";
   expect_refused(token_for(t.owner.user_id, {other_level, t.owner.device.name}), 4505);
 }
 
-TEST_F(Conformance, SCOPE01_AdministratorOutsideTheUsersScopeIsRefusedWith5404) {
+TEST_P(Conformance, SCOPE01_AdministratorOutsideTheUsersScopeIsRefusedWith5404) {
   const target& t = current_target();
   client::client outsider(options_for(login_flow::login_22v5));
   const auto logged_in = outsider.login(t.out_of_scope_admin.user_id, t.out_of_scope_admin.password);
@@ -207,6 +218,9 @@ TEST_F(Conformance, SCOPE01_AdministratorOutsideTheUsersScopeIsRefusedWith5404) 
   EXPECT_EQ(client::server_error_code(reply.error()), 5404);
   (void)outsider.logout();
 }
+
+INSTANTIATE_TEST_SUITE_P(Over, Conformance, ::testing::ValuesIn(current_target().transports),
+                         [](const ::testing::TestParamInfo<std::string>& transport) { return transport.param; });
 
 }  // namespace
 }  // namespace ocip::conformance

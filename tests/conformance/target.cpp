@@ -117,21 +117,42 @@ target parse(const YAML::Node& root, const reader& read) {
 
   const YAML::Node server = root["server"];
   read.only_keys(server, "server",
-                 {"mock", "scenario", "host", "port", "transport", "connect_timeout_ms", "command_timeout_ms"});
+                 {"mock", "scenario", "host", "port", "transport", "connect_timeout_ms", "command_timeout_ms", "tls",
+                  "soap_path"});
   t.in_process_mock = server["mock"] && server["mock"].as<bool>(false);
+  const std::set<std::string> known_transports{"tcp", "tls", "soap", "soaps"};
   if (t.in_process_mock) {
     if (server["scenario"]) {
       t.mock_scenario = read.text(server, "server", "scenario");
     }
+    t.transports = {"tcp", "tls", "soap"};  // the mock serves them all; every case runs over each
   } else {
     t.host = read.text(server, "server", "host");
-    t.port = read.number<std::uint16_t>(server, "server", "port", 2208, 1, 65535);
-  }
-  if (server["transport"]) {
-    t.transport = read.text(server, "server", "transport");
-    if (t.transport != "tcp") {
-      read.fail(server["transport"], "server.transport", "'" + t.transport + "' is not supported yet (tcp)");
+    t.transports = {server["transport"] ? read.text(server, "server", "transport") : std::string("tcp")};
+    if (known_transports.count(t.transports.front()) == 0U) {
+      read.fail(server["transport"], "server.transport",
+                "'" + t.transports.front() + "' is not one of tcp, tls, soap, soaps");
     }
+    const std::uint16_t default_port = t.transports.front() == "tls"    ? 2209
+                                       : t.transports.front() == "soap" ? 80
+                                       : t.transports.front() == "soaps" ? 443
+                                                                         : 2208;
+    t.port = read.number<std::uint16_t>(server, "server", "port", default_port, 1, 65535);
+  }
+  if (const YAML::Node tls = server["tls"]; tls) {
+    read.only_keys(tls, "server.tls", {"ca_file", "server_name", "verify_peer"});
+    if (tls["ca_file"]) {
+      t.ca_file = read.text(tls, "server.tls", "ca_file");
+    }
+    if (tls["server_name"]) {
+      t.server_name = read.text(tls, "server.tls", "server_name");
+    }
+    if (tls["verify_peer"] && !YAML::convert<bool>::decode(tls["verify_peer"], t.verify_peer)) {
+      read.fail(tls["verify_peer"], "server.tls.verify_peer", "expected true or false");
+    }
+  }
+  if (server["soap_path"]) {
+    t.soap_path = read.text(server, "server", "soap_path");
   }
   t.connect_timeout = std::chrono::milliseconds(read.number<long long>(server, "server", "connect_timeout_ms", 5000, 1, 600000));
   t.command_timeout = std::chrono::milliseconds(read.number<long long>(server, "server", "command_timeout_ms", 10000, 1, 600000));

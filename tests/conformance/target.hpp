@@ -3,9 +3,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ocip/protocol/result.hpp"
 
@@ -35,10 +38,19 @@ struct target {
 
   bool in_process_mock = false;  ///< start ocip-mock inside the suite instead of connecting out
   std::string mock_scenario;     ///< scenario file for the in-process mock; empty: the default one
+  std::string mock_schema_dir;   ///< the in-process mock validates requests against this schema set
 
   std::string host = "127.0.0.1";
   std::uint16_t port = 2208;
-  std::string transport = "tcp";
+  /// The transports to run every case over: the file's one transport, or for the in-process mock
+  /// each of tcp, tls and soap (each on its own listener).
+  std::vector<std::string> transports{"tcp"};
+  /// Where each transport listens, when it differs from host:port (the in-process mock).
+  std::map<std::string, std::uint16_t, std::less<>> ports;
+  std::string ca_file;       ///< TLS and HTTPS: PEM of the CAs to trust; empty: the system's store
+  std::string server_name;   ///< TLS and HTTPS: name the certificate must carry; empty: host
+  bool verify_peer = true;   ///< TLS and HTTPS: false only for a lab server with an untrusted certificate
+  std::string soap_path = "/webservice/services/ProvisioningService";  ///< SOAP service path
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds command_timeout{10000};
 

@@ -16,9 +16,28 @@ client::client_options options_for(std::uint16_t port, client::login_flow flow =
   return options;
 }
 
-TEST(ClientAgainstMock, BothLoginFlowsWorkAndReportTheLogin) {
-  running_mock mock;
-  client::client plain(options_for(mock.port()));
+/// The same client behaviour over every transport the mock serves.
+class ClientOverEveryTransport : public ::testing::TestWithParam<client::transport_kind> {
+ protected:
+  client::client_options options(client::login_flow flow = client::login_flow::login_22v5) const {
+    client::client_options result = options_for(0, flow);
+    switch (GetParam()) {
+      case client::transport_kind::tcp: result.port = mock_.port("tcp"); break;
+      case client::transport_kind::tls: result.port = mock_.port("tls"); break;
+      case client::transport_kind::soap:
+      case client::transport_kind::soaps: result.port = mock_.port("http"); break;
+    }
+    result.transport = GetParam();
+    result.tls.ca_file = mock_.certificate_file();
+    result.tls.server_name = "localhost";
+    return result;
+  }
+
+  running_mock mock_;
+};
+
+TEST_P(ClientOverEveryTransport, BothLoginFlowsWorkAndReportTheLogin) {
+  client::client plain(options());
   const auto info = plain.login("sales-admin@example.com", "sales-admin-lab-pw");
   ASSERT_TRUE(info) << client::describe(info.error());
   EXPECT_EQ(info.value().login_type, "Group");
@@ -26,16 +45,15 @@ TEST(ClientAgainstMock, BothLoginFlowsWorkAndReportTheLogin) {
   EXPECT_EQ(info.value().service_provider_id, "acme");
   EXPECT_TRUE(info.value().is_enterprise);
 
-  client::client nonce(options_for(mock.port(), client::login_flow::nonce));
+  client::client nonce(options(client::login_flow::nonce));
   const auto signed_in = nonce.login("admin", "password");
   ASSERT_TRUE(signed_in) << client::describe(signed_in.error());
   EXPECT_EQ(signed_in.value().response_type, "LoginResponse14sp4");
   EXPECT_EQ(signed_in.value().login_type, "System");
 }
 
-TEST(ClientAgainstMock, UserLoginGetsItsOwnTokenAndLogsOut) {
-  running_mock mock;
-  client::client alice(options_for(mock.port()));
+TEST_P(ClientOverEveryTransport, UserLoginGetsItsOwnTokenAndLogsOut) {
+  client::client alice(options());
   ASSERT_TRUE(alice.login("alice@example.com", "alice-lab-pw"));
   const auto token = alice.create_device_token({"alice@example.com", "Group", "polycom-01"});
   ASSERT_TRUE(token) << client::describe(token.error());
@@ -46,9 +64,8 @@ TEST(ClientAgainstMock, UserLoginGetsItsOwnTokenAndLogsOut) {
   EXPECT_TRUE(alice.logout());
 }
 
-TEST(ClientAgainstMock, ServiceProviderAndSystemDevicesGiveTokens) {
-  running_mock mock;
-  client::client admin(options_for(mock.port()));
+TEST_P(ClientOverEveryTransport, ServiceProviderAndSystemDevicesGiveTokens) {
+  client::client admin(options());
   ASSERT_TRUE(admin.login("admin", "password"));
   EXPECT_TRUE(admin.create_device_token({"zoe@example.com", "Service Provider", "acme-lobby-01"}));
   EXPECT_TRUE(admin.create_device_token({"frank@example.com", "System", "sys-hotdesk-01"}));
@@ -57,9 +74,8 @@ TEST(ClientAgainstMock, ServiceProviderAndSystemDevicesGiveTokens) {
   EXPECT_EQ(client::server_error_code(legacy.error()), 9103);
 }
 
-TEST(ClientAgainstMock, ErrorResponseIsAServerErrorWithTheCodeFromTheSummary) {
-  running_mock mock;
-  client::client admin(options_for(mock.port()));
+TEST_P(ClientOverEveryTransport, ErrorResponseIsAServerErrorWithTheCodeFromTheSummary) {
+  client::client admin(options());
   const auto refused = admin.login("admin", "not-the-password");
   ASSERT_FALSE(refused);
   const client::server_error* server = client::as_server_error(refused.error());
@@ -67,6 +83,34 @@ TEST(ClientAgainstMock, ErrorResponseIsAServerErrorWithTheCodeFromTheSummary) {
   EXPECT_EQ(server->response.error_code, 4962);
   EXPECT_EQ(server->response.summary, "[Error 4962] Invalid password");
 }
+
+TEST_P(ClientOverEveryTransport, SeveralCommandsInOneDocumentComeBackInOrder) {
+  client::client admin(options());
+  ASSERT_TRUE(admin.login("admin", "password"));
+  const auto replies = admin.send_all({client::device_token_request{"alice@example.com", "Group", "polycom-01"}.to_command(),
+                                       client::device_token_request{"carol@example.com", "Group", "polycom-locked-01"}.to_command(),
+                                       protocol::command{"SystemSoftwareVersionGetRequest", std::nullopt, {}, {}}});
+  ASSERT_TRUE(replies) << client::describe(replies.error());
+  ASSERT_EQ(replies.value().size(), 3U);
+  EXPECT_TRUE(replies.value()[0]);
+  ASSERT_FALSE(replies.value()[1]);
+  EXPECT_EQ(client::server_error_code(replies.value()[1].error()), 9102);
+  ASSERT_TRUE(replies.value()[2]);
+  EXPECT_EQ(replies.value()[2].value().field_text("version"), "25.0");
+}
+
+INSTANTIATE_TEST_SUITE_P(Over, ClientOverEveryTransport,
+                         ::testing::Values(client::transport_kind::tcp, client::transport_kind::tls,
+                                           client::transport_kind::soap),
+                         [](const ::testing::TestParamInfo<client::transport_kind>& kind) {
+                           switch (kind.param) {
+                             case client::transport_kind::tcp: return std::string("tcp");
+                             case client::transport_kind::tls: return std::string("tls");
+                             case client::transport_kind::soap: return std::string("soap");
+                             case client::transport_kind::soaps: return std::string("soaps");
+                           }
+                           return std::string("unknown");
+                         });
 
 TEST(ClientAgainstMock, CommandBeforeLoginIsAServerError) {
   running_mock mock;

@@ -23,6 +23,8 @@ class running_mock {
     }
     mock::server_options options;
     options.tcp = {"127.0.0.1", 0};
+    options.tls = mock::endpoint{"127.0.0.1", 0};   // with a generated certificate
+    options.http = mock::endpoint{"127.0.0.1", 0};  // SOAP
     options.max_document_bytes = 64 * 1024;
     options.idle_timeout = std::chrono::seconds(20);
     server_.emplace(std::move(loaded).value(), options);
@@ -42,7 +44,19 @@ class running_mock {
   running_mock(const running_mock&) = delete;
   running_mock& operator=(const running_mock&) = delete;
 
+  /// The TCP listener's port.
   [[nodiscard]] std::uint16_t port() const { return server_->tcp_endpoint().port; }
+  /// The port of the listener of this kind ("tcp", "tls", "http"), or 0.
+  [[nodiscard]] std::uint16_t port(std::string_view kind) const {
+    for (const auto& listener : server_->listeners()) {
+      if (listener.kind == kind) {
+        return listener.bound.port;
+      }
+    }
+    return 0;
+  }
+  /// The generated certificate's PEM file, for TLS clients to trust.
+  [[nodiscard]] std::string certificate_file() const { return server_->generated_certificate_file(); }
   mock::server& server() { return *server_; }
 
  private:
