@@ -33,25 +33,36 @@ command validation_error(std::string detail) {
   return error_reply_command(6004, "OCI XML Request validation error", std::move(detail));
 }
 
-command unauthorized() { return error_reply_command(5404, "Unauthorized transaction."); }
+command unauthorized() {
+  return error_reply_command(5404, "Unauthorized transaction.");
+}
 
 std::string_view login_type_name(principal::kind type) {
   switch (type) {
-    case principal::kind::system: return "System";
-    case principal::kind::provisioning: return "Provisioning";
-    case principal::kind::service_provider: return "Service Provider";
-    case principal::kind::group: return "Group";
-    case principal::kind::user: return "User";
+    case principal::kind::system:
+      return "System";
+    case principal::kind::provisioning:
+      return "Provisioning";
+    case principal::kind::service_provider:
+      return "Service Provider";
+    case principal::kind::group:
+      return "Group";
+    case principal::kind::user:
+      return "User";
   }
   return "User";
 }
 
 principal::kind principal_kind(admin_kind kind) {
   switch (kind) {
-    case admin_kind::system: return principal::kind::system;
-    case admin_kind::provisioning: return principal::kind::provisioning;
-    case admin_kind::service_provider: return principal::kind::service_provider;
-    case admin_kind::group: return principal::kind::group;
+    case admin_kind::system:
+      return principal::kind::system;
+    case admin_kind::provisioning:
+      return principal::kind::provisioning;
+    case admin_kind::service_provider:
+      return principal::kind::service_provider;
+    case admin_kind::group:
+      return principal::kind::group;
   }
   return principal::kind::system;
 }
@@ -64,8 +75,7 @@ struct account {
 
 std::optional<account> find_account(const world& w, std::string_view id) {
   if (const administrator* admin = w.find_administrator(id)) {
-    return account{{admin->id, principal_kind(admin->kind), admin->service_provider, admin->group},
-                    admin->password};
+    return account{{admin->id, principal_kind(admin->kind), admin->service_provider, admin->group}, admin->password};
   }
   if (const user* u = w.find_user(id)) {
     return account{{u->id, principal::kind::user, u->service_provider, u->group}, u->password};
@@ -77,11 +87,14 @@ std::optional<account> find_account(const world& w, std::string_view id) {
 bool may_act_on(const principal& who, const user& target) {
   switch (who.type) {
     case principal::kind::system:
-    case principal::kind::provisioning: return true;
-    case principal::kind::service_provider: return who.service_provider == target.service_provider;
+    case principal::kind::provisioning:
+      return true;
+    case principal::kind::service_provider:
+      return who.service_provider == target.service_provider;
     case principal::kind::group:
       return who.service_provider == target.service_provider && who.group == target.group;
-    case principal::kind::user: return who.id == target.id;
+    case principal::kind::user:
+      return who.id == target.id;
   }
   return false;
 }
@@ -104,17 +117,15 @@ std::size_t code_points(std::string_view text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-field_check required_text(const command& cmd, std::string_view name, std::size_t min_length,
-                          std::size_t max_length) {
+field_check required_text(const command& cmd, std::string_view name, std::size_t min_length, std::size_t max_length) {
   const element* field = cmd.field(name);
   if (field == nullptr) {
     return {std::nullopt, validation_error(cmd.type + ": missing required element '" + std::string(name) + "'")};
   }
   if (const std::size_t length = code_points(field->text); length < min_length || length > max_length) {
-    return {std::nullopt,
-            validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
-                             "' is not facet-valid with respect to length " + std::to_string(min_length) +
-                             ".." + std::to_string(max_length))};
+    return {std::nullopt, validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
+                                           "' is not facet-valid with respect to length " + std::to_string(min_length) +
+                                           ".." + std::to_string(max_length))};
   }
   return {field->text, std::nullopt};
 }
@@ -248,7 +259,8 @@ class handlers {
       reply.fields.push_back(element::leaf("serviceProviderId", who.service_provider));
     }
     const service_provider* provider = world_.find_service_provider(who.service_provider);
-    reply.fields.push_back(element::leaf("isEnterprise", provider != nullptr && provider->is_enterprise ? "true" : "false"));
+    reply.fields.push_back(
+        element::leaf("isEnterprise", provider != nullptr && provider->is_enterprise ? "true" : "false"));
     reply.fields.push_back(element::leaf("userDomain", user_domain_of(who)));
     return reply;
   }

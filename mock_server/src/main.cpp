@@ -8,9 +8,9 @@
 
 #include <pthread.h>
 
-#include <boost/program_options.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/program_options.hpp>
 
 #include "ocip/mock/scenario.hpp"
 #include "ocip/mock/server.hpp"
@@ -43,36 +43,33 @@ int main(int argc, char** argv) {
   unsigned int idle_timeout_seconds = 0;
 
   po::options_description options("Options");
-  options.add_options()
-      ("help,h", "print this help and exit")
-      ("scenario,s", po::value(&scenario_path)->value_name("FILE"),
-       "YAML scenario to serve (default: the built-in scenarios/default.yaml)")
-      ("listen,l", po::value(&listen_text)->default_value("127.0.0.1:2208")->value_name("ADDR:PORT"),
-       "OCI-P over TCP listener; port 0 picks a free port, IPv6 as [::1]:2208")
-      ("tls-listen", po::value(&tls_listen_text)->value_name("ADDR:PORT"),
-       "also serve OCI-P over TLS here (real servers use 2209)")
-      ("http-listen", po::value(&http_listen_text)->value_name("ADDR:PORT"),
-       "also serve OCI-P over SOAP/HTTP here (POST /webservice/services/ProvisioningService)")
-      ("https-listen", po::value(&https_listen_text)->value_name("ADDR:PORT"),
-       "also serve OCI-P over SOAP/HTTPS here")
-      ("tls-cert", po::value(&server_options.tls_certificate_file)->value_name("FILE"),
-       "PEM certificate (chain) for --tls-listen and --https-listen; without it a self-signed "
-       "certificate for localhost and 127.0.0.1 is generated at start-up")
-      ("tls-key", po::value(&server_options.tls_private_key_file)->value_name("FILE"),
-       "PEM private key of --tls-cert")
-      ("tls-cert-out", po::value(&server_options.generated_certificate_file)->value_name("FILE"),
-       "where to write a generated certificate's PEM for clients to trust (default: a new file in "
-       "the temporary folder; its path is printed at start)")
-      ("schema-dir", po::value(&server_options.schema_dir)->value_name("DIR"),
-       "validate every request command against the OCI schema set in DIR (OCICommandRoot.xsd); "
-       "an invalid one gets [Error 6004], as from a real server")
-      ("idle-timeout", po::value(&idle_timeout_seconds)->default_value(1800)->value_name("SECONDS"),
-       "close a connection that sends nothing for this long")
-      ("max-document-bytes", po::value(&max_document_bytes)->default_value(4 * 1024 * 1024)->value_name("N"),
-       "close a connection whose document grows past this size")
-      ("log-level", po::value(&log_level)->default_value("info")->value_name("LEVEL"),
-       "trace, debug, info, warn, error or off (logs go to standard error; secrets never)")
-      ("check", "load and validate the scenario, report problems, and exit");
+  options.add_options()("help,h", "print this help and exit")(
+      "scenario,s", po::value(&scenario_path)->value_name("FILE"),
+      "YAML scenario to serve (default: the built-in scenarios/default.yaml)")(
+      "listen,l", po::value(&listen_text)->default_value("127.0.0.1:2208")->value_name("ADDR:PORT"),
+      "OCI-P over TCP listener; port 0 picks a free port, IPv6 as [::1]:2208")(
+      "tls-listen", po::value(&tls_listen_text)->value_name("ADDR:PORT"),
+      "also serve OCI-P over TLS here (real servers use 2209)")(
+      "http-listen", po::value(&http_listen_text)->value_name("ADDR:PORT"),
+      "also serve OCI-P over SOAP/HTTP here (POST /webservice/services/ProvisioningService)")(
+      "https-listen", po::value(&https_listen_text)->value_name("ADDR:PORT"), "also serve OCI-P over SOAP/HTTPS here")(
+      "tls-cert", po::value(&server_options.tls_certificate_file)->value_name("FILE"),
+      "PEM certificate (chain) for --tls-listen and --https-listen; without it a self-signed "
+      "certificate for localhost and 127.0.0.1 is generated at start-up")(
+      "tls-key", po::value(&server_options.tls_private_key_file)->value_name("FILE"), "PEM private key of --tls-cert")(
+      "tls-cert-out", po::value(&server_options.generated_certificate_file)->value_name("FILE"),
+      "where to write a generated certificate's PEM for clients to trust (default: a new file in "
+      "the temporary folder; its path is printed at start)")(
+      "schema-dir", po::value(&server_options.schema_dir)->value_name("DIR"),
+      "validate every request command against the OCI schema set in DIR (OCICommandRoot.xsd); "
+      "an invalid one gets [Error 6004], as from a real server")(
+      "idle-timeout", po::value(&idle_timeout_seconds)->default_value(1800)->value_name("SECONDS"),
+      "close a connection that sends nothing for this long")(
+      "max-document-bytes", po::value(&max_document_bytes)->default_value(4 * 1024 * 1024)->value_name("N"),
+      "close a connection whose document grows past this size")(
+      "log-level", po::value(&log_level)->default_value("info")->value_name("LEVEL"),
+      "trace, debug, info, warn, error or off (logs go to standard error; secrets never)")(
+      "check", "load and validate the scenario, report problems, and exit");
 
   po::variables_map given;
   try {
@@ -110,7 +107,8 @@ int main(int argc, char** argv) {
     return true;
   };
   std::optional<ocip::mock::endpoint> tcp;
-  if (!endpoint_option("listen", listen_text, tcp) || !endpoint_option("tls-listen", tls_listen_text, server_options.tls) ||
+  if (!endpoint_option("listen", listen_text, tcp) ||
+      !endpoint_option("tls-listen", tls_listen_text, server_options.tls) ||
       !endpoint_option("http-listen", http_listen_text, server_options.http) ||
       !endpoint_option("https-listen", https_listen_text, server_options.https)) {
     return 2;
@@ -120,9 +118,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto loaded = scenario_path.empty() ? ocip::result<ocip::mock::scenario, ocip::mock::scenario_error>(
-                                            ocip::mock::load_default_scenario())
-                                      : ocip::mock::load_scenario_file(scenario_path);
+  auto loaded =
+      scenario_path.empty()
+          ? ocip::result<ocip::mock::scenario, ocip::mock::scenario_error>(ocip::mock::load_default_scenario())
+          : ocip::mock::load_scenario_file(scenario_path);
   if (!loaded) {
     std::cerr << "ocip-mock: the scenario has problems; not starting:\n" << loaded.error().to_string() << "\n";
     return 1;

@@ -3,8 +3,8 @@
 #include <charconv>
 #include <mutex>
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "ocip/mock/dispatcher.hpp"
 #include "ocip/mock/token_source.hpp"
@@ -105,7 +105,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::string kind,
 }
 
 result<void, std::string> listener_set::listen(asio::io_context& io, std::string kind, const endpoint& where,
-                                              std::function<void(tcp::socket)> serve) {
+                                               std::function<void(tcp::socket)> serve) {
   auto& added = *listeners_.emplace_back(std::make_unique<bound_listener>(bound_listener{kind, tcp::acceptor(io), {}}));
   if (auto opened = open_acceptor(added.acceptor, where, kind); !opened) {
     return opened.error();
@@ -194,9 +194,13 @@ result<void, std::string> server::start() {
   return opened;
 }
 
-std::vector<listener_info> server::listeners() const { return impl_->listeners.bound(); }
+std::vector<listener_info> server::listeners() const {
+  return impl_->listeners.bound();
+}
 
-std::string server::generated_certificate_file() const { return impl_->tls.generated_certificate_file; }
+std::string server::generated_certificate_file() const {
+  return impl_->tls.generated_certificate_file;
+}
 
 endpoint server::tcp_endpoint() const {
   for (const auto& each : impl_->listeners.bound()) {
@@ -207,7 +211,9 @@ endpoint server::tcp_endpoint() const {
   return {};
 }
 
-void server::run() { impl_->io.run(); }
+void server::run() {
+  impl_->io.run();
+}
 
 void server::stop() {
   std::call_once(impl_->stopped, [this] {

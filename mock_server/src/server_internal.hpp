@@ -103,8 +103,7 @@ struct tls_identity {
 result<tls_identity, std::string> make_tls_identity(const server_options& options);
 
 /// Opens the OCI-P over TLS listener (tls_listener.cpp).
-result<void, std::string> start_tls_listener(server_context& context, listener_set& listeners,
-                                             asio::ssl::context& tls);
+result<void, std::string> start_tls_listener(server_context& context, listener_set& listeners, asio::ssl::context& tls);
 
 /// Opens a SOAP listener: HTTP when `tls` is null, HTTPS otherwise (http_listener.cpp).
 result<void, std::string> start_http_listener(server_context& context, listener_set& listeners,

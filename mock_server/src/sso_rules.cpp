@@ -4,8 +4,7 @@
 
 namespace ocip::mock {
 
-const device* find_device_in_reach(const world& w, const user& u, device_level level,
-                                   std::string_view device_name) {
+const device* find_device_in_reach(const world& w, const user& u, device_level level, std::string_view device_name) {
   device_key key;
   key.level = level;
   key.name = std::string(device_name);
@@ -19,8 +18,8 @@ const device* find_device_in_reach(const world& w, const user& u, device_level l
 }
 
 bool owns_line_port_on(const world& w, const user& u, const device_key& key) {
-  const bool has_port = std::any_of(u.line_ports.begin(), u.line_ports.end(),
-                                    [&](const line_port& port) { return port.device == key; });
+  const bool has_port =
+      std::any_of(u.line_ports.begin(), u.line_ports.end(), [&](const line_port& port) { return port.device == key; });
   if (has_port) {
     return true;
   }

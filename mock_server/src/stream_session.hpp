@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/write.hpp>
 
 #include "ocip/protocol/codec.hpp"
 #include "ocip/protocol/framer.hpp"
@@ -35,8 +35,10 @@ class stream_session : public closable, public std::enable_shared_from_this<stre
   void start() {
     context_.registry.add(this->shared_from_this());
     auto self = this->shared_from_this();
-    asio::co_spawn(stream_.get_executor(), [self]() { return self->serve(); }, asio::detached);
-    asio::co_spawn(stream_.get_executor(), [self]() { return self->watchdog(); }, asio::detached);
+    asio::co_spawn(
+        stream_.get_executor(), [self]() { return self->serve(); }, asio::detached);
+    asio::co_spawn(
+        stream_.get_executor(), [self]() { return self->watchdog(); }, asio::detached);
   }
 
   void close() override {

@@ -27,8 +27,10 @@ BENCHMARK(decode_token_request);
 void encode_token_reply(benchmark::State& state) {
   ocip::protocol::document reply;
   reply.session_id = "bench-session";
-  reply.commands.push_back({"UserSingleSignOnCreateDeviceTokenResponse", std::string(),
-                            {ocip::protocol::element::leaf("deviceToken", std::string(64, 'a'))}, {}});
+  reply.commands.push_back({"UserSingleSignOnCreateDeviceTokenResponse",
+                            std::string(),
+                            {ocip::protocol::element::leaf("deviceToken", std::string(64, 'a'))},
+                            {}});
   for (auto _ : state) {
     auto bytes = ocip::protocol::encode(reply, ocip::protocol::wire_style::server);
     benchmark::DoNotOptimize(bytes);

@@ -19,7 +19,9 @@ namespace {
 target the_target;
 }  // namespace
 
-const target& current_target() { return the_target; }
+const target& current_target() {
+  return the_target;
+}
 
 }  // namespace ocip::conformance
 
@@ -47,9 +49,10 @@ constexpr int skipped = 77;
 
 /// Starts the in-process mock on free loopback ports and records them in the target.
 bool start_mock(std::optional<ocip::mock::server>& mock, ocip::conformance::target& t) {
-  auto scenario = t.mock_scenario.empty()
-                      ? ocip::result<ocip::mock::scenario, ocip::mock::scenario_error>(ocip::mock::load_default_scenario())
-                      : ocip::mock::load_scenario_file(t.mock_scenario);
+  auto scenario =
+      t.mock_scenario.empty()
+          ? ocip::result<ocip::mock::scenario, ocip::mock::scenario_error>(ocip::mock::load_default_scenario())
+          : ocip::mock::load_scenario_file(t.mock_scenario);
   if (!scenario) {
     std::cerr << "ocip-conformance: the mock's scenario has problems:\n" << scenario.error().to_string() << "\n";
     return false;

@@ -30,7 +30,7 @@ class Conformance : public ::testing::TestWithParam<std::string> {
     client::client_options options;
     options.host = t.host;
     options.port = t.ports.count(transport) != 0U ? t.ports.at(transport) : t.port;
-    options.transport = transport == "tls"    ? client::transport_kind::tls
+    options.transport = transport == "tls"     ? client::transport_kind::tls
                         : transport == "soap"  ? client::transport_kind::soap
                         : transport == "soaps" ? client::transport_kind::soaps
                                                : client::transport_kind::tcp;
@@ -120,7 +120,8 @@ TEST_P(Conformance, DOC01_SessionIdEchoAndTrackingIdAreEchoedVerbatim) {
   protocol::document request;
   request.session_id = "conformance," + random_suffix() + ",Zoë";
   request.tracking_id = "conformance-track-" + random_suffix();
-  command authenticate{"AuthenticationRequest", std::string("echo <&> 1"), {element::leaf("userId", t.admin.user_id)}, {}};
+  command authenticate{
+      "AuthenticationRequest", std::string("echo <&> 1"), {element::leaf("userId", t.admin.user_id)}, {}};
   request.commands = {authenticate};
   const auto reply_bytes = raw->exchange(protocol::encode(request, protocol::wire_style::client), t.command_timeout);
   ASSERT_TRUE(reply_bytes) << client::describe(reply_bytes.error());

@@ -66,7 +66,8 @@ class reader {
     }
     long long value = 0;
     if (!node.IsScalar() || !YAML::convert<long long>::decode(node, value) || value < low || value > high) {
-      fail(node, path + "." + key, "expected a whole number from " + std::to_string(low) + " to " + std::to_string(high));
+      fail(node, path + "." + key,
+           "expected a whole number from " + std::to_string(low) + " to " + std::to_string(high));
     }
     return static_cast<Integer>(value);
   }
@@ -133,8 +134,8 @@ target parse(const YAML::Node& root, const reader& read) {
       read.fail(server["transport"], "server.transport",
                 "'" + t.transports.front() + "' is not one of tcp, tls, soap, soaps");
     }
-    const std::uint16_t default_port = t.transports.front() == "tls"    ? 2209
-                                       : t.transports.front() == "soap" ? 80
+    const std::uint16_t default_port = t.transports.front() == "tls"     ? 2209
+                                       : t.transports.front() == "soap"  ? 80
                                        : t.transports.front() == "soaps" ? 443
                                                                          : 2208;
     t.port = read.number<std::uint16_t>(server, "server", "port", default_port, 1, 65535);
@@ -154,8 +155,10 @@ target parse(const YAML::Node& root, const reader& read) {
   if (server["soap_path"]) {
     t.soap_path = read.text(server, "server", "soap_path");
   }
-  t.connect_timeout = std::chrono::milliseconds(read.number<long long>(server, "server", "connect_timeout_ms", 5000, 1, 600000));
-  t.command_timeout = std::chrono::milliseconds(read.number<long long>(server, "server", "command_timeout_ms", 10000, 1, 600000));
+  t.connect_timeout =
+      std::chrono::milliseconds(read.number<long long>(server, "server", "connect_timeout_ms", 5000, 1, 600000));
+  t.command_timeout =
+      std::chrono::milliseconds(read.number<long long>(server, "server", "command_timeout_ms", 10000, 1, 600000));
 
   const YAML::Node accounts = root["accounts"];
   read.only_keys(accounts, "accounts", {"admin", "out_of_scope_admin"});
@@ -163,8 +166,9 @@ target parse(const YAML::Node& root, const reader& read) {
   t.out_of_scope_admin = read.account_at(accounts["out_of_scope_admin"], "accounts.out_of_scope_admin");
 
   const YAML::Node roles = root["roles"];
-  read.only_keys(roles, "roles",
-                 {"owner", "non_owner", "trunk_user", "locked", "no_device_management", "unknown_user", "unknown_device"});
+  read.only_keys(
+      roles, "roles",
+      {"owner", "non_owner", "trunk_user", "locked", "no_device_management", "unknown_user", "unknown_device"});
   t.owner = read.user_on_device_at(roles["owner"], "roles.owner");
   t.non_owner = read.text(roles, "roles", "non_owner");
   t.trunk_user = read.user_on_device_at(roles["trunk_user"], "roles.trunk_user");
@@ -178,7 +182,8 @@ target parse(const YAML::Node& root, const reader& read) {
   }
 
   if (const YAML::Node codes = root["refusal_codes"]; codes) {
-    read.only_keys(codes, "refusal_codes", {"no_line_port_on_device", "device_locked", "device_management_not_supported"});
+    read.only_keys(codes, "refusal_codes",
+                   {"no_line_port_on_device", "device_locked", "device_management_not_supported"});
     const auto code = [&](const char* key) -> std::optional<int> {
       if (!codes[key]) {
         return std::nullopt;

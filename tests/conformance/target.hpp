@@ -47,9 +47,9 @@ struct target {
   std::vector<std::string> transports{"tcp"};
   /// Where each transport listens, when it differs from host:port (the in-process mock).
   std::map<std::string, std::uint16_t, std::less<>> ports;
-  std::string ca_file;       ///< TLS and HTTPS: PEM of the CAs to trust; empty: the system's store
-  std::string server_name;   ///< TLS and HTTPS: name the certificate must carry; empty: host
-  bool verify_peer = true;   ///< TLS and HTTPS: false only for a lab server with an untrusted certificate
+  std::string ca_file;      ///< TLS and HTTPS: PEM of the CAs to trust; empty: the system's store
+  std::string server_name;  ///< TLS and HTTPS: name the certificate must carry; empty: host
+  bool verify_peer = true;  ///< TLS and HTTPS: false only for a lab server with an untrusted certificate
   std::string soap_path = "/webservice/services/ProvisioningService";  ///< SOAP service path
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds command_timeout{10000};

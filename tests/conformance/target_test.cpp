@@ -61,7 +61,8 @@ roles:
                                 "t.yaml");
   ASSERT_FALSE(level);
   EXPECT_NE(level.error().find("t.yaml:7:"), std::string::npos) << level.error();
-  EXPECT_NE(level.error().find("'Planet' is not System, Service Provider or Group"), std::string::npos) << level.error();
+  EXPECT_NE(level.error().find("'Planet' is not System, Service Provider or Group"), std::string::npos)
+      << level.error();
 }
 
 TEST(TargetFile, TlsAndSoapTargetsTakeTheirDefaultPortsAndCertificateSettings) {
@@ -76,9 +77,11 @@ roles:
   locked: {user_id: l, device: {level: Group, name: k}}
   no_device_management: {user_id: n, device: {level: Group, name: m}}
 )yaml";
-  auto tls = load_target_text(std::string("version: 1\nserver:\n  host: as1\n  transport: tls\n  tls: {ca_file: lab-ca.pem, "
-                                          "server_name: as1.lab.example.com}\n") + std::string(roles),
-                              "tls.yaml");
+  auto tls =
+      load_target_text(std::string("version: 1\nserver:\n  host: as1\n  transport: tls\n  tls: {ca_file: lab-ca.pem, "
+                                   "server_name: as1.lab.example.com}\n") +
+                           std::string(roles),
+                       "tls.yaml");
   ASSERT_TRUE(tls) << tls.error();
   EXPECT_EQ(tls.value().transports, std::vector<std::string>{"tls"});
   EXPECT_EQ(tls.value().port, 2209);

@@ -47,8 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   for (const std::string& document : whole.documents) {
-    if (document.empty() || document.front() != '<' || document.back() != '>' ||
-        document.size() > max_document_bytes) {
+    if (document.empty() || document.front() != '<' || document.back() != '>' || document.size() > max_document_bytes) {
       std::abort();
     }
   }

@@ -22,10 +22,16 @@ class ClientOverEveryTransport : public ::testing::TestWithParam<client::transpo
   client::client_options options(client::login_flow flow = client::login_flow::login_22v5) const {
     client::client_options result = options_for(0, flow);
     switch (GetParam()) {
-      case client::transport_kind::tcp: result.port = mock_.port("tcp"); break;
-      case client::transport_kind::tls: result.port = mock_.port("tls"); break;
+      case client::transport_kind::tcp:
+        result.port = mock_.port("tcp");
+        break;
+      case client::transport_kind::tls:
+        result.port = mock_.port("tls");
+        break;
       case client::transport_kind::soap:
-      case client::transport_kind::soaps: result.port = mock_.port("http"); break;
+      case client::transport_kind::soaps:
+        result.port = mock_.port("http");
+        break;
     }
     result.transport = GetParam();
     result.tls.ca_file = mock_.certificate_file();
@@ -87,9 +93,10 @@ TEST_P(ClientOverEveryTransport, ErrorResponseIsAServerErrorWithTheCodeFromTheSu
 TEST_P(ClientOverEveryTransport, SeveralCommandsInOneDocumentComeBackInOrder) {
   client::client admin(options());
   ASSERT_TRUE(admin.login("admin", "password"));
-  const auto replies = admin.send_all({client::device_token_request{"alice@example.com", "Group", "polycom-01"}.to_command(),
-                                       client::device_token_request{"carol@example.com", "Group", "polycom-locked-01"}.to_command(),
-                                       protocol::command{"SystemSoftwareVersionGetRequest", std::nullopt, {}, {}}});
+  const auto replies =
+      admin.send_all({client::device_token_request{"alice@example.com", "Group", "polycom-01"}.to_command(),
+                      client::device_token_request{"carol@example.com", "Group", "polycom-locked-01"}.to_command(),
+                      protocol::command{"SystemSoftwareVersionGetRequest", std::nullopt, {}, {}}});
   ASSERT_TRUE(replies) << client::describe(replies.error());
   ASSERT_EQ(replies.value().size(), 3U);
   EXPECT_TRUE(replies.value()[0]);
@@ -104,10 +111,14 @@ INSTANTIATE_TEST_SUITE_P(Over, ClientOverEveryTransport,
                                            client::transport_kind::soap),
                          [](const ::testing::TestParamInfo<client::transport_kind>& kind) {
                            switch (kind.param) {
-                             case client::transport_kind::tcp: return std::string("tcp");
-                             case client::transport_kind::tls: return std::string("tls");
-                             case client::transport_kind::soap: return std::string("soap");
-                             case client::transport_kind::soaps: return std::string("soaps");
+                             case client::transport_kind::tcp:
+                               return std::string("tcp");
+                             case client::transport_kind::tls:
+                               return std::string("tls");
+                             case client::transport_kind::soap:
+                               return std::string("soap");
+                             case client::transport_kind::soaps:
+                               return std::string("soaps");
                            }
                            return std::string("unknown");
                          });
@@ -132,7 +143,8 @@ mock:
   ASSERT_TRUE(anonymous.connect());
   const auto reply = anonymous.send(protocol::command{"VerifySessionIsValidRequest", std::nullopt, {}, {}});
   ASSERT_FALSE(reply);
-  EXPECT_TRUE(client::is_transport_failure(reply.error(), client::transport_failure::closed)) << client::describe(reply.error());
+  EXPECT_TRUE(client::is_transport_failure(reply.error(), client::transport_failure::closed))
+      << client::describe(reply.error());
 }
 
 TEST(ClientAgainstMock, NothingListeningIsAConnectFailure) {

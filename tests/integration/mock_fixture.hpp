@@ -14,9 +14,8 @@ namespace ocip::testing {
 class running_mock {
  public:
   explicit running_mock(std::string_view scenario_text = {}) {
-    auto loaded = scenario_text.empty()
-                      ? result<mock::scenario, mock::scenario_error>(mock::load_default_scenario())
-                      : mock::load_scenario_text(scenario_text, "test scenario");
+    auto loaded = scenario_text.empty() ? result<mock::scenario, mock::scenario_error>(mock::load_default_scenario())
+                                        : mock::load_scenario_text(scenario_text, "test scenario");
     if (!loaded) {
       ADD_FAILURE() << loaded.error().to_string();
       loaded = mock::load_default_scenario();

@@ -165,9 +165,10 @@ void serve_then_stop_with(int signal_number) {
 
   raw_socket peer(port);
   ASSERT_TRUE(peer.connected());
-  ASSERT_TRUE(peer.send("<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-                        "<sessionId xmlns=\"\">p</sessionId><command xsi:type=\"LoginRequest22V5\" xmlns=\"\">"
-                        "<userId>admin</userId><password>password</password></command></BroadsoftDocument>"));
+  ASSERT_TRUE(peer.send(
+      "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+      "<sessionId xmlns=\"\">p</sessionId><command xsi:type=\"LoginRequest22V5\" xmlns=\"\">"
+      "<userId>admin</userId><password>password</password></command></BroadsoftDocument>"));
   EXPECT_NE(peer.read_documents(1).find("LoginResponse22V5"), std::string::npos);
 
   mock.signal(signal_number);
@@ -176,9 +177,13 @@ void serve_then_stop_with(int signal_number) {
   EXPECT_EQ(mock.standard_error().find("password</"), std::string::npos) << "a password reached the log";
 }
 
-TEST(MockProcess, StopsCleanlyOnSigterm) { serve_then_stop_with(SIGTERM); }
+TEST(MockProcess, StopsCleanlyOnSigterm) {
+  serve_then_stop_with(SIGTERM);
+}
 
-TEST(MockProcess, StopsCleanlyOnSigint) { serve_then_stop_with(SIGINT); }
+TEST(MockProcess, StopsCleanlyOnSigint) {
+  serve_then_stop_with(SIGINT);
+}
 
 TEST(MockProcess, StartUpNamesTheScenario) {
   mock_process mock({"--listen", "127.0.0.1:0", "--scenario", std::string(OCIP_SCENARIO_DIR) + "/minimal.yaml"});

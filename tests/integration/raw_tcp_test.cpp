@@ -16,9 +16,10 @@ constexpr std::string_view server_head =
     "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
 
 std::string login_request(std::string_view session) {
-  return std::string("<?xml version='1.0' encoding='UTF-8'?>\n"
-                     "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-                     "<sessionId xmlns=\"\">") +
+  return std::string(
+             "<?xml version='1.0' encoding='UTF-8'?>\n"
+             "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+             "<sessionId xmlns=\"\">") +
          std::string(session) +
          "</sessionId><command xsi:type=\"LoginRequest22V5\" xmlns=\"\"><userId>admin</userId>"
          "<password>password</password></command></BroadsoftDocument>\n";
@@ -29,9 +30,13 @@ std::string token_request(std::string_view session, std::string_view echo, std::
   // Pretty printed with CRLF, no declaration, the XSI prefix bound on the command element.
   return std::string("<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\">\r\n  <sessionId xmlns=\"\">") +
          std::string(session) + "</sessionId>\r\n  <command echo=\"" + std::string(echo) +
-         "\" xmlns:x=\"http://www.w3.org/2001/XMLSchema-instance\" x:type=\"UserSingleSignOnCreateDeviceTokenRequest\" xmlns=\"\">\r\n"
-         "    <userId>" + std::string(user) + "</userId>\r\n    <deviceLevel>Group</deviceLevel>\r\n"
-         "    <deviceName>" + std::string(device) + "</deviceName>\r\n  </command>\r\n</BroadsoftDocument>";
+         "\" xmlns:x=\"http://www.w3.org/2001/XMLSchema-instance\" x:type=\"UserSingleSignOnCreateDeviceTokenRequest\" "
+         "xmlns=\"\">\r\n"
+         "    <userId>" +
+         std::string(user) +
+         "</userId>\r\n    <deviceLevel>Group</deviceLevel>\r\n"
+         "    <deviceName>" +
+         std::string(device) + "</deviceName>\r\n  </command>\r\n</BroadsoftDocument>";
 }
 
 std::string expected_admin_login_reply(std::string_view session) {
@@ -74,9 +79,8 @@ TEST(RawTcp, PipelinedDocumentsInOneSegmentAreAnsweredInArrivalOrder) {
   running_mock mock;
   raw_socket peer(mock.port());
   ASSERT_TRUE(peer.connected());
-  const std::string stream = login_request("pipe") +
-                             token_request("pipe", "owner", "alice@example.com", "polycom-01") + " \n" +
-                             token_request("pipe", "locked", "carol@example.com", "polycom-locked-01") +
+  const std::string stream = login_request("pipe") + token_request("pipe", "owner", "alice@example.com", "polycom-01") +
+                             " \n" + token_request("pipe", "locked", "carol@example.com", "polycom-locked-01") +
                              token_request("pipe", "no-dm", "dave@example.com", "ata-01") + "\r\n";
   ASSERT_TRUE(peer.send(stream));
   const std::vector<std::string> replies = split_replies(peer.read_documents(4));
@@ -84,9 +88,10 @@ TEST(RawTcp, PipelinedDocumentsInOneSegmentAreAnsweredInArrivalOrder) {
   EXPECT_EQ(replies[0], expected_admin_login_reply("pipe"));
   EXPECT_NE(replies[1].find("echo=\"owner\" xsi:type=\"UserSingleSignOnCreateDeviceTokenResponse\""), std::string::npos)
       << replies[1];
-  EXPECT_NE(replies[2].find("<command type=\"Error\" echo=\"locked\" xsi:type=\"c:ErrorResponse\" xmlns:c=\"C\" xmlns=\"\">"
-                            "<summary>[Error 9102] Device is locked: polycom-locked-01</summary>"),
-            std::string::npos)
+  EXPECT_NE(
+      replies[2].find("<command type=\"Error\" echo=\"locked\" xsi:type=\"c:ErrorResponse\" xmlns:c=\"C\" xmlns=\"\">"
+                      "<summary>[Error 9102] Device is locked: polycom-locked-01</summary>"),
+      std::string::npos)
       << replies[2];
   EXPECT_NE(replies[3].find("echo=\"no-dm\""), std::string::npos) << replies[3];
   EXPECT_NE(replies[3].find("[Error 9103]"), std::string::npos) << replies[3];
@@ -110,7 +115,8 @@ TEST(RawTcp, DocumentsSplitAtRandomPointsAreReassembled) {
   const std::vector<std::string> replies = split_replies(peer.read_documents(2));
   ASSERT_EQ(replies.size(), 2U);
   EXPECT_EQ(replies[0], expected_admin_login_reply("split"));
-  EXPECT_NE(replies[1].find("[Error 9101] User bob@example.com has no line port on device polycom-01"), std::string::npos)
+  EXPECT_NE(replies[1].find("[Error 9101] User bob@example.com has no line port on device polycom-01"),
+            std::string::npos)
       << replies[1];
 }
 
@@ -147,16 +153,17 @@ TEST(RawTcp, GarbageClosesOnlyThatConnection) {
 TEST(RawTcp, MalformedXmlDocumentClosesCleanly) {
   running_mock mock;
   raw_socket hostile(mock.port());
-  ASSERT_TRUE(hostile.send("<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId>x</sessionId>"
-                           "<command></wrong></BroadsoftDocument>"));
+  ASSERT_TRUE(
+      hostile.send("<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId>x</sessionId>"
+                   "<command></wrong></BroadsoftDocument>"));
   EXPECT_TRUE(hostile.closed_by_peer());
 }
 
 TEST(RawTcp, OversizedDocumentClosesTheConnection) {
   running_mock mock;  // the fixture limits documents to 64 KiB
   raw_socket hostile(mock.port());
-  const std::string huge = "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId xmlns=\"\">" +
-                           std::string(100 * 1024, 'x');
+  const std::string huge =
+      "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId xmlns=\"\">" + std::string(100 * 1024, 'x');
   hostile.send(huge);
   EXPECT_TRUE(hostile.closed_by_peer());
 }
@@ -171,7 +178,8 @@ TEST(RawTcp, ManyConcurrentConnectionsAreServed) {
     ASSERT_TRUE(peers.back()->send(login_request("many-" + std::to_string(i))));
   }
   for (int i = 0; i < connections; ++i) {
-    EXPECT_EQ(peers[static_cast<std::size_t>(i)]->read_documents(1), expected_admin_login_reply("many-" + std::to_string(i)));
+    EXPECT_EQ(peers[static_cast<std::size_t>(i)]->read_documents(1),
+              expected_admin_login_reply("many-" + std::to_string(i)));
   }
 }
 

@@ -66,8 +66,10 @@ std::string generate_session_id() {
 std::unique_ptr<transport> make_transport(const client_options& options) {
   const tcp_options where{options.host, options.port, options.max_reply_bytes};
   switch (options.transport) {
-    case transport_kind::tcp: return std::make_unique<tcp_transport>(where);
-    case transport_kind::tls: return make_tls_transport(where, options.tls);
+    case transport_kind::tcp:
+      return std::make_unique<tcp_transport>(where);
+    case transport_kind::tls:
+      return make_tls_transport(where, options.tls);
     case transport_kind::soap:
     case transport_kind::soaps:
       return make_soap_transport(soap_options{options.host, options.port, options.soap_path,

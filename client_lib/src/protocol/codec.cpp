@@ -92,7 +92,9 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 bool is_blank(std::string_view text) {
   for (const char c : text) {
@@ -118,7 +120,9 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Decoding: bytes to a checked UTF-8 buffer
@@ -307,8 +311,8 @@ std::optional<protocol_error> check_references(std::string_view text) {
       }
     }
     if (!valid || !is_xml_char(value)) {
-      return error_at(text, next, "character reference '" + std::string{reference.substr(0, 16)} +
-                                      "' is not an XML character");
+      return error_at(text, next,
+                      "character reference '" + std::string{reference.substr(0, 16)} + "' is not an XML character");
     }
     pos = next + reference.size();
   }
@@ -341,8 +345,9 @@ std::optional<std::string_view> namespace_uri(pugi::xml_node node, std::string_v
   for (pugi::xml_node scope = node; scope && scope.type() == pugi::node_element; scope = scope.parent()) {
     for (const pugi::xml_attribute declaration : scope.attributes()) {
       const std::string_view name = declaration.name();
-      if (prefix.empty() ? name == "xmlns" : (name.size() == prefix.size() + 6 && name.starts_with("xmlns:") &&
-                                              name.substr(6) == prefix)) {
+      if (prefix.empty()
+              ? name == "xmlns"
+              : (name.size() == prefix.size() + 6 && name.starts_with("xmlns:") && name.substr(6) == prefix)) {
         return std::string_view{declaration.value()};
       }
     }
@@ -397,8 +402,8 @@ result<std::string, protocol_error> tree_reader::leaf_text(pugi::xml_node node) 
         text += child.value();
         break;
       case pugi::node_element:
-        return error_at_node(child, std::string{"<"} + node.name() + "> must hold text, not the element <" +
-                                        child.name() + ">");
+        return error_at_node(
+            child, std::string{"<"} + node.name() + "> must hold text, not the element <" + child.name() + ">");
       default:
         break;
     }
@@ -413,8 +418,8 @@ result<element, protocol_error> tree_reader::read_element(pugi::xml_node node, s
   element out;
   out.name = std::string{local_name(node.name())};
   if (out.name.empty() || !is_ascii(out.name)) {
-    return error_at_node(node, std::string{"element name <"} + node.name() +
-                                   "> is not an OCI-P name (names are non-empty ASCII)");
+    return error_at_node(
+        node, std::string{"element name <"} + node.name() + "> is not an OCI-P name (names are non-empty ASCII)");
   }
   for (const pugi::xml_attribute xml_attr : node.attributes()) {
     BOOST_OUTCOME_TRY(xsi_name, xsi_attribute(node, xml_attr));
@@ -423,8 +428,8 @@ result<element, protocol_error> tree_reader::read_element(pugi::xml_node node, s
       if (value == "true" || value == "1") {
         out.nil = true;
       } else if (value != "false" && value != "0") {
-        return error_at_node(node, "xsi:nil on <" + out.name + "> is '" + std::string{value} +
-                                       "', expected true or false");
+        return error_at_node(node,
+                             "xsi:nil on <" + out.name + "> is '" + std::string{value} + "', expected true or false");
       }
     } else if (xsi_name == "type") {
       out.xsi_type = std::string{local_name(xml_attr.value())};
@@ -493,8 +498,8 @@ result<command, protocol_error> tree_reader::read_command(pugi::xml_node node, s
     } else if (name == "echo") {
       out.echo = std::string{xml_attr.value()};
     } else if (!is_ascii(name)) {
-      return error_at_node(node, where + " has the attribute '" + std::string{name} +
-                                     "', which is not an OCI-P name (names are ASCII)");
+      return error_at_node(
+          node, where + " has the attribute '" + std::string{name} + "', which is not an OCI-P name (names are ASCII)");
     } else {
       out.attributes.push_back(attribute{std::string{name}, std::string{xml_attr.value()}});
     }
@@ -523,8 +528,9 @@ result<command, protocol_error> tree_reader::read_command(pugi::xml_node node, s
 }
 
 std::optional<addressing_kind> addressing_of(std::string_view name) {
-  for (const addressing_kind kind : {addressing_kind::session_id, addressing_kind::user_id, addressing_kind::phone_number,
-                                     addressing_kind::line_port, addressing_kind::external_user_identity}) {
+  for (const addressing_kind kind :
+       {addressing_kind::session_id, addressing_kind::user_id, addressing_kind::phone_number,
+        addressing_kind::line_port, addressing_kind::external_user_identity}) {
     if (addressing_element_name(kind) == name) {
       return kind;
     }
@@ -766,7 +772,9 @@ void write_element(iso_writer& writer, const element& field) {
 }
 
 /// SuccessResponse and ErrorResponse live in namespace C; every other type is in no namespace.
-bool is_c_namespace_type(std::string_view type) { return type == "SuccessResponse" || type == "ErrorResponse"; }
+bool is_c_namespace_type(std::string_view type) {
+  return type == "SuccessResponse" || type == "ErrorResponse";
+}
 
 void write_attribute(iso_writer& writer, std::string_view name, std::string_view value) {
   writer.raw(" ");

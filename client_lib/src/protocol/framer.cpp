@@ -7,7 +7,9 @@
 namespace ocip::protocol {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string describe_byte(char byte) {
   constexpr std::string_view digits = "0123456789ABCDEF";
@@ -31,7 +33,9 @@ constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 
 framer::framer(std::size_t max_document_bytes) : max_document_bytes_(max_document_bytes) {}
 
-bool framer::idle() const { return state_ == state::between_documents; }
+bool framer::idle() const {
+  return state_ == state::between_documents;
+}
 
 std::optional<std::string> framer::next() {
   if (ready_.empty()) {

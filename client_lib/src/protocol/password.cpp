@@ -29,7 +29,9 @@ std::string hex_digest(const EVP_MD* algorithm, std::string_view bytes) {
 
 }  // namespace
 
-std::string sha1_hex(std::string_view password) { return hex_digest(EVP_sha1(), password); }
+std::string sha1_hex(std::string_view password) {
+  return hex_digest(EVP_sha1(), password);
+}
 
 std::string sign_password(std::string_view password, std::string_view nonce) {
   std::string signed_input;

@@ -143,7 +143,9 @@ std::size_t code_points(std::string_view text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string in_quotes(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 std::string at_line(const YAML::Mark& mark) {
   return mark.is_null() ? std::string() : " (first at line " + std::to_string(mark.line + 1) + ")";
@@ -174,16 +176,15 @@ std::string index_path(const std::string& path, std::size_t index) {
 
 // ---- the vocabulary of format version 1 --------------------------------------------------------
 
-constexpr std::array<std::string_view, 8> root_keys{"version",         "name",           "description",
-                                                    "device_types",    "devices",        "service_providers",
-                                                    "administrators", "mock"};
+constexpr std::array<std::string_view, 8> root_keys{
+    "version", "name", "description", "device_types", "devices", "service_providers", "administrators", "mock"};
 constexpr std::array<std::string_view, 2> device_type_keys{"name", "configuration_option"};
 constexpr std::array<std::string_view, 3> device_keys{"name", "type", "locked"};
 constexpr std::array<std::string_view, 4> service_provider_keys{"id", "enterprise", "devices", "groups"};
 constexpr std::array<std::string_view, 5> group_keys{"id", "user_domain", "devices", "trunk_groups", "users"};
 constexpr std::array<std::string_view, 3> trunk_group_keys{"name", "device", "device_level"};
 constexpr std::array<std::string_view, 6> user_keys{"id",        "password",   "first_name",
-                                                     "last_name", "line_ports", "trunk_group"};
+                                                    "last_name", "line_ports", "trunk_group"};
 constexpr std::array<std::string_view, 3> line_port_keys{"device", "device_level", "line_port"};
 constexpr std::array<std::string_view, 5> administrator_keys{"id", "password", "kind", "service_provider", "group"};
 constexpr std::array<std::string_view, 6> mock_keys{"token_seed",       "sso_errors", "before_login",
@@ -301,7 +302,7 @@ class loader {
 
   // -- references
   std::optional<device_reference> device_reference_of(const fields& item, std::string_view name_key,
-                                                     const group& owner);
+                                                      const group& owner);
   bool device_exists(const device_reference& reference);
   std::string owner_description(const device_key& key) const;
 
@@ -381,8 +382,7 @@ void loader::each_item(const fields& owner, std::string_view key, Each&& each) {
   }
 }
 
-std::optional<std::string> loader::text(const fields& owner, std::string_view key, bool required,
-                                        text_facet facet) {
+std::optional<std::string> loader::text(const fields& owner, std::string_view key, bool required, text_facet facet) {
   const YAML::Node* node = owner.find(key);
   const std::string path = join_path(owner.path, key);
   if (node == nullptr) {
@@ -640,8 +640,8 @@ bool loader::device_exists(const device_reference& reference) {
     return true;
   }
   const device_key& key = reference.key;
-  std::string message = reference.name_path + ": no " + std::string(to_string(key.level)) + " device " +
-                        in_quotes(key.name);
+  std::string message =
+      reference.name_path + ": no " + std::string(to_string(key.level)) + " device " + in_quotes(key.name);
   if (key.level != device_level::system) {
     message += " in " + owner_description(key);
   }
@@ -687,7 +687,8 @@ void loader::read_trunk_groups(const fields& group_fields, const group& owner) {
         trunk_groups_.try_emplace(std::tuple(owner.service_provider, owner.id, *name), definition{name_node.Mark()});
     if (!inserted) {
       report(name_node, path + ".name: duplicate trunk group name " + in_quotes(*name) + " in group " +
-                            in_quotes(owner.service_provider) + "/" + in_quotes(owner.id) + at_line(existing->second.mark));
+                            in_quotes(owner.service_provider) + "/" + in_quotes(owner.id) +
+                            at_line(existing->second.mark));
       return;
     }
     trunk_group trunk;
@@ -755,7 +756,8 @@ void loader::read_users(const fields& group_fields, const group& owner) {
           }
         }
         report(trunk_node, path + ".trunk_group: no trunk group " + in_quotes(*trunk_name) + " in group " +
-                               in_quotes(owner.service_provider) + "/" + in_quotes(owner.id) + did_you_mean(*trunk_name, known));
+                               in_quotes(owner.service_provider) + "/" + in_quotes(owner.id) +
+                               did_you_mean(*trunk_name, known));
       }
       u.trunk_group = *trunk_name;
     }
@@ -798,8 +800,9 @@ void loader::read_line_port(const YAML::Node& node, const std::string& path, use
   }
   const YAML::Node& id_node = *item->find("line_port");
   if (!valid_line_port_characters(*id)) {
-    report(id_node, path + ".line_port: " + in_quotes(*id) +
-                        " may hold only letters, digits, -_.!~*'()@ and a leading + (schema AccessDeviceEndpointLinePort)");
+    report(id_node,
+           path + ".line_port: " + in_quotes(*id) +
+               " may hold only letters, digits, -_.!~*'()@ and a leading + (schema AccessDeviceEndpointLinePort)");
   }
   auto [existing, inserted] = line_ports_.try_emplace(*id, definition{id_node.Mark()});
   if (!inserted) {
@@ -960,16 +963,17 @@ void loader::read_mock(const fields& root) {
     auto code = unsigned_integer(*reply, "code", true);
     auto reply_text = text(*reply, "text", true, any_text);
     if (code && *code > 99999) {
-      report(*reply->find("code"), reply->path + ".code: " + std::to_string(*code) +
-                                       " is not an error code; use a number from 0 to 99999");
+      report(*reply->find("code"),
+             reply->path + ".code: " + std::to_string(*code) + " is not an error code; use a number from 0 to 99999");
       continue;
     }
     if (!code || !reply_text) {
       continue;
     }
-    const sso_refusal refusal = name == "device_locked"                     ? sso_refusal::device_locked
-                                : name == "device_management_not_supported" ? sso_refusal::device_management_not_supported
-                                                                            : sso_refusal::no_line_port_on_device;
+    const sso_refusal refusal = name == "device_locked" ? sso_refusal::device_locked
+                                : name == "device_management_not_supported"
+                                    ? sso_refusal::device_management_not_supported
+                                    : sso_refusal::no_line_port_on_device;
     out.sso_errors[refusal] = error_reply{static_cast<int>(*code), *reply_text};
   }
 }

@@ -86,8 +86,8 @@ std::optional<device_level> parse_device_level(std::string_view text) {
 }
 
 std::optional<configuration_option> parse_configuration_option(std::string_view text) {
-  for (auto option : {configuration_option::device_management, configuration_option::not_supported,
-                      configuration_option::legacy}) {
+  for (auto option :
+       {configuration_option::device_management, configuration_option::not_supported, configuration_option::legacy}) {
     if (to_string(option) == text) {
       return option;
     }
@@ -96,8 +96,7 @@ std::optional<configuration_option> parse_configuration_option(std::string_view 
 }
 
 std::optional<admin_kind> parse_admin_kind(std::string_view text) {
-  for (auto kind : {admin_kind::system, admin_kind::provisioning, admin_kind::service_provider,
-                    admin_kind::group}) {
+  for (auto kind : {admin_kind::system, admin_kind::provisioning, admin_kind::service_provider, admin_kind::group}) {
     if (to_string(kind) == text) {
       return kind;
     }

@@ -31,8 +31,9 @@ document make_document(std::string session_id, std::vector<command> commands) {
 }
 
 command token_request(std::string user_id, std::string level, std::string device_name) {
-  return make_command("UserSingleSignOnCreateDeviceTokenRequest",
-                      {{"userId", std::move(user_id)}, {"deviceLevel", std::move(level)}, {"deviceName", std::move(device_name)}});
+  return make_command(
+      "UserSingleSignOnCreateDeviceTokenRequest",
+      {{"userId", std::move(user_id)}, {"deviceLevel", std::move(level)}, {"deviceName", std::move(device_name)}});
 }
 
 class DispatcherTest : public ::testing::Test {
@@ -121,9 +122,9 @@ TEST_F(DispatcherTest, NonceFlowAcceptsTheSignedPasswordOnce) {
 TEST_F(DispatcherTest, NonceFlowRefusesAWrongSignedPassword) {
   const command challenge = send(make_command("AuthenticationRequest", {{"userId", "alice@acme.example.com"}}));
   const std::string nonce(challenge.field_text("nonce").value_or(""));
-  const command reply = send(make_command(
-      "LoginRequest14sp4",
-      {{"userId", "alice@acme.example.com"}, {"signedPassword", protocol::sign_password("wrong", nonce)}}));
+  const command reply =
+      send(make_command("LoginRequest14sp4", {{"userId", "alice@acme.example.com"},
+                                              {"signedPassword", protocol::sign_password("wrong", nonce)}}));
   EXPECT_EQ(summary(reply), "[Error 4962] Invalid password");
 }
 
@@ -143,9 +144,9 @@ TEST_F(DispatcherTest, LoginIsBoundToConnectionAndSessionId) {
   ASSERT_EQ(login("sysadmin", "sys-pass", "shared-id").type, "LoginResponse22V5");
   EXPECT_EQ(send(make_command("VerifySessionIsValidRequest", {}), "shared-id").type, "SuccessResponse");
   // Another session id on the same connection is not logged in.
-  EXPECT_EQ(protocol::error_response::from_command(send(make_command("VerifySessionIsValidRequest", {}), "other"))
-                .error_code,
-            9100);
+  EXPECT_EQ(
+      protocol::error_response::from_command(send(make_command("VerifySessionIsValidRequest", {}), "other")).error_code,
+      9100);
   // The same session id on another connection is not logged in either.
   connection_state second;
   auto result = decide_.dispatch(make_document("shared-id", {make_command("VerifySessionIsValidRequest", {})}), second);
@@ -170,8 +171,7 @@ TEST_F(DispatcherTest, EchoAndTrackingIdAreCopiedAndSessionIdIsVerbatim) {
 TEST_F(DispatcherTest, SeveralCommandsAreAnsweredInOrderEachOnItsOwn) {
   auto result = decide_.dispatch(
       make_document("s", {make_command("LoginRequest22V5", {{"userId", "sysadmin"}, {"password", "sys-pass"}}),
-                          make_command("NoSuchRequest", {}),
-                          make_command("SystemSoftwareVersionGetRequest", {}),
+                          make_command("NoSuchRequest", {}), make_command("SystemSoftwareVersionGetRequest", {}),
                           token_request("nobody@acme.example.com", "Group", "desk-alice"),
                           make_command("AvailabilityTestRequest", {})}),
       connection_);
@@ -267,9 +267,10 @@ TEST_F(SsoTokenTest, LockedDeviceIsRefused) {
 TEST_F(SsoTokenTest, DeviceTypeWithoutDeviceManagementIsRefused) {
   EXPECT_EQ(summary(send(token_request("alice@acme.example.com", "Group", "desk-old"))),
             "[Error 9103] Device type does not support Device Management: Old Phone");
-  EXPECT_EQ(protocol::error_response::from_command(send(token_request("alice@acme.example.com", "Group", "desk-legacy")))
-                .error_code,
-            9103);
+  EXPECT_EQ(
+      protocol::error_response::from_command(send(token_request("alice@acme.example.com", "Group", "desk-legacy")))
+          .error_code,
+      9103);
 }
 
 TEST_F(SsoTokenTest, ServiceProviderAndSystemDevicesAreFoundAtTheirLevel) {
@@ -298,7 +299,8 @@ TEST_F(SsoTokenTest, BadDeviceLevelIsAValidationError) {
 }
 
 TEST_F(SsoTokenTest, MissingFieldIsAValidationError) {
-  const command reply = send(make_command("UserSingleSignOnCreateDeviceTokenRequest", {{"userId", "alice@acme.example.com"}}));
+  const command reply =
+      send(make_command("UserSingleSignOnCreateDeviceTokenRequest", {{"userId", "alice@acme.example.com"}}));
   EXPECT_EQ(protocol::error_response::from_command(reply).error_code, 6004);
 }
 

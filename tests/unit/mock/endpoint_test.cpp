@@ -21,7 +21,8 @@ TEST(Endpoint, ParsesIpv4AndIpv6) {
 }
 
 TEST(Endpoint, RejectsBadInputWithAReason) {
-  for (const char* bad : {"2208", "127.0.0.1:", ":2208", "127.0.0.1:70000", "127.0.0.1:22x", "host.example:2208", "[::1:2208"}) {
+  for (const char* bad :
+       {"2208", "127.0.0.1:", ":2208", "127.0.0.1:70000", "127.0.0.1:22x", "host.example:2208", "[::1:2208"}) {
     auto parsed = parse_endpoint(bad);
     ASSERT_FALSE(parsed) << bad;
     EXPECT_NE(parsed.error().find(bad), std::string::npos) << parsed.error();

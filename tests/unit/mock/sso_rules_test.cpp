@@ -16,7 +16,8 @@ class SsoRules : public ::testing::Test {
 };
 
 TEST_F(SsoRules, OwnerOfALinePortOnADeviceManagementDeviceIsAllowed) {
-  EXPECT_EQ(check_device_token_rules(w_, user_named("alice@acme.example.com"), device_named("desk-alice")), std::nullopt);
+  EXPECT_EQ(check_device_token_rules(w_, user_named("alice@acme.example.com"), device_named("desk-alice")),
+            std::nullopt);
 }
 
 TEST_F(SsoRules, LinePortRuleIsCheckedBeforeTheLock) {

@@ -12,7 +12,8 @@ inline device_key group_device(std::string name) {
 inline world make_test_world() {
   world w;
   w.service_providers = {{"acme", false}, {"globex", true}};
-  w.groups = {{"acme", "sales", "acme.example.com"}, {"acme", "support", "acme.example.com"},
+  w.groups = {{"acme", "sales", "acme.example.com"},
+              {"acme", "support", "acme.example.com"},
               {"globex", "hq", "globex.example.com"}};
   w.device_types = {{"Polycom VVX 450", configuration_option::device_management},
                     {"Old Phone", configuration_option::not_supported},

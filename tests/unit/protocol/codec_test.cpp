@@ -42,8 +42,9 @@ std::string decode_error(std::string_view bytes) {
 
 /// A client document around command XML (UTF-8, one line).
 std::string client_doc(std::string_view commands, std::string_view root_extra = "") {
-  return std::string{"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" "
-                     "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""} +
+  return std::string{
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" "
+             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""} +
          std::string{root_extra} + "><sessionId xmlns=\"\">s1</sessionId>" + std::string{commands} +
          "</BroadsoftDocument>\n";
 }
@@ -192,8 +193,8 @@ TEST(CodecDecode, ClientNilFieldsAndNestedXsiType) {
   ASSERT_EQ(cmd.fields.size(), 4U);
   EXPECT_EQ(cmd.fields[0], element::leaf("userId", "alice@example.com"));
   EXPECT_EQ(cmd.fields[1], element::nil_leaf("phoneNumber"));
-  element department = element::parent(
-      "department", {element::leaf("serviceProviderId", "sp1"), element::leaf("groupId", "g1"), element::leaf("name", "Sales")});
+  element department = element::parent("department", {element::leaf("serviceProviderId", "sp1"),
+                                                      element::leaf("groupId", "g1"), element::leaf("name", "Sales")});
   department.xsi_type = "GroupDepartmentKey";
   EXPECT_EQ(cmd.fields[2], department);
   EXPECT_EQ(cmd.fields[3], element::nil_leaf("endpoint"));
@@ -236,15 +237,17 @@ TEST(CodecDecode, SessionLessUserIdAddressing) {
 
 TEST(CodecDecode, PrefixedRootInNamespaceCIsAccepted) {
   const document doc = decode_ok(
-      "<oci:BroadsoftDocument protocol=\"NSOCI\" xmlns:oci=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+      "<oci:BroadsoftDocument protocol=\"NSOCI\" xmlns:oci=\"C\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
       "<sessionId>s</sessionId><command xsi:type=\"AvailabilityTestRequest\"/></oci:BroadsoftDocument>");
   EXPECT_EQ(doc.protocol, "NSOCI");
   ASSERT_EQ(doc.commands.size(), 1U);
 }
 
 TEST(CodecDecode, WhitespaceOnlyLeafTextIsKeptButIndentationIsNot) {
-  const document doc = decode_ok(client_doc(
-      "<command xsi:type=\"X\" xmlns=\"\"><a> </a><b>\n  <c>1</c>\n  <d>2</d>\n</b><e><![CDATA[x<y]]>&amp;z</e></command>"));
+  const document doc =
+      decode_ok(client_doc("<command xsi:type=\"X\" xmlns=\"\"><a> </a><b>\n  <c>1</c>\n  "
+                           "<d>2</d>\n</b><e><![CDATA[x<y]]>&amp;z</e></command>"));
   const command& cmd = doc.commands.at(0);
   EXPECT_EQ(cmd.field_text("a"), " ");
   ASSERT_NE(cmd.field("b"), nullptr);
@@ -267,8 +270,9 @@ TEST(CodecDecode, XsiNilFalseIsNotNil) {
 }
 
 TEST(CodecDecode, OtherCommandAttributesAreKept) {
-  const document doc = decode_ok(client_doc("<command type=\"Warning\" echo=\"\" xsi:type=\"c:ErrorResponse\" "
-                                            "xmlns:c=\"C\" xmlns=\"\"><summary>s</summary></command>"));
+  const document doc =
+      decode_ok(client_doc("<command type=\"Warning\" echo=\"\" xsi:type=\"c:ErrorResponse\" "
+                           "xmlns:c=\"C\" xmlns=\"\"><summary>s</summary></command>"));
   const command& cmd = doc.commands.at(0);
   EXPECT_EQ(cmd.type, "ErrorResponse");
   ASSERT_EQ(cmd.attributes.size(), 1U);
@@ -289,8 +293,9 @@ TEST(CodecDecode, RefusesRootInAnotherNamespace) {
   EXPECT_THAT(decode_error("<BroadsoftDocument protocol=\"OCI\" xmlns=\"urn:other\"><sessionId>s</sessionId>"
                            "<command/></BroadsoftDocument>"),
               HasSubstr("namespace 'urn:other'"));
-  EXPECT_THAT(decode_error("<BroadsoftDocument protocol=\"OCI\"><sessionId>s</sessionId><command/></BroadsoftDocument>"),
-              HasSubstr("namespace ''"));
+  EXPECT_THAT(
+      decode_error("<BroadsoftDocument protocol=\"OCI\"><sessionId>s</sessionId><command/></BroadsoftDocument>"),
+      HasSubstr("namespace ''"));
 }
 
 TEST(CodecDecode, RefusesMissingProtocolAttribute) {
@@ -345,9 +350,10 @@ TEST(CodecDecode, RefusesNilWithContent) {
 }
 
 TEST(CodecDecode, RefusesDoctype) {
-  EXPECT_THAT(decode_error("<!DOCTYPE BroadsoftDocument [<!ENTITY e \"x\">]>"
-                           "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId>&e;</sessionId></BroadsoftDocument>"),
-              HasSubstr("'&' that starts no known reference"));
+  EXPECT_THAT(
+      decode_error("<!DOCTYPE BroadsoftDocument [<!ENTITY e \"x\">]>"
+                   "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId>&e;</sessionId></BroadsoftDocument>"),
+      HasSubstr("'&' that starts no known reference"));
   EXPECT_THAT(decode_error("<!DOCTYPE BroadsoftDocument>" + client_doc("<command xsi:type=\"X\" xmlns=\"\"/>")),
               HasSubstr("DOCTYPE"));
 }
@@ -387,14 +393,16 @@ TEST(CodecDecode, RefusesReferencesToNonCharacters) {
 }
 
 TEST(CodecDecode, ReferencesInsideCdataAreText) {
-  const document doc = decode_ok(client_doc("<command xsi:type=\"X\" xmlns=\"\"><a><![CDATA[&#0; &nbsp;]]></a></command>"));
+  const document doc =
+      decode_ok(client_doc("<command xsi:type=\"X\" xmlns=\"\"><a><![CDATA[&#0; &nbsp;]]></a></command>"));
   EXPECT_EQ(doc.commands.at(0).field_text("a"), "&#0; &nbsp;");
 }
 
 TEST(CodecDecode, RefusesNonAsciiNames) {
   EXPECT_THAT(decode_error(client_doc("<command xsi:type=\"X\" xmlns=\"\"><n\xC3\xA4me>v</n\xC3\xA4me></command>")),
               HasSubstr("is not an OCI-P name"));
-  EXPECT_THAT(decode_error(client_doc("<command xsi:type=\"X\" \xC3\xA9" "cho=\"1\" xmlns=\"\"/>")),
+  EXPECT_THAT(decode_error(client_doc("<command xsi:type=\"X\" \xC3\xA9"
+                                      "cho=\"1\" xmlns=\"\"/>")),
               HasSubstr("is not an OCI-P name"));
 }
 
@@ -450,7 +458,8 @@ TEST(CodecEncode, ErrorResponseMatchesServerBytes) {
 TEST(CodecEncode, MultiCommandWithTrackingIdMatchesServerBytes) {
   document doc = server_doc("3f2a9d0c7b1e4a6f8d2c5b9e0a1f3c7d9e2b4a6c8d0f1e3a5b7c9d1e3f5a7b9c", {});
   doc.tracking_id = "trk-0042";
-  doc.commands.push_back(data_response("SystemSoftwareVersionGetResponse", {element::leaf("version", "25.0")}, "first"));
+  doc.commands.push_back(
+      data_response("SystemSoftwareVersionGetResponse", {element::leaf("version", "25.0")}, "first"));
   command success = success_response();
   success.echo = "second";
   doc.commands.push_back(success);
@@ -465,13 +474,12 @@ TEST(CodecEncode, MultiCommandWithTrackingIdMatchesServerBytes) {
 
 TEST(CodecEncode, NonLatin1CharactersMatchServerBytes) {
   const document doc = server_doc(
-      server_session, {data_response("UserGetResponse22", {element::leaf("serviceProviderId", "sp-été"),
-                                                           element::leaf("groupId", "R&D <East>"),
-                                                           element::leaf("lastName", "Müller"),
-                                                           element::leaf("firstName", "Łukasz"),
-                                                           element::leaf("callingLineIdLastName", "Zoë"),
-                                                           element::leaf("callingLineIdFirstName", "Анна 😀"),
-                                                           element::leaf("hiraganaLastName", "")})});
+      server_session,
+      {data_response("UserGetResponse22",
+                     {element::leaf("serviceProviderId", "sp-été"), element::leaf("groupId", "R&D <East>"),
+                      element::leaf("lastName", "Müller"), element::leaf("firstName", "Łukasz"),
+                      element::leaf("callingLineIdLastName", "Zoë"), element::leaf("callingLineIdFirstName", "Анна 😀"),
+                      element::leaf("hiraganaLastName", "")})});
   EXPECT_EQ(encode(doc, wire_style::server), read_fixture("server_names_non_latin1.xml"));
 }
 
@@ -491,7 +499,12 @@ TEST(CodecEncode, NamesEncodeToLatin1BytesOrReferencesAndDecodeBack) {
   const struct {
     const char* utf8;
     const char* wire;
-  } cases[] = {{"Łukasz", "&#321;ukasz"}, {"Zoë", "Zo\xEB"}, {"Müller", "M\xFC" "ller"}, {"日本", "&#26085;&#26412;"}};
+  } cases[] = {{"Łukasz", "&#321;ukasz"},
+               {"Zoë", "Zo\xEB"},
+               {"Müller",
+                "M\xFC"
+                "ller"},
+               {"日本", "&#26085;&#26412;"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.utf8);
     const document doc = server_doc("s", {data_response("R", {element::leaf("name", c.utf8)})});
@@ -515,7 +528,8 @@ TEST(CodecEncode, ClientStyleWritesEchoOnlyWhenSet) {
             "<sessionId xmlns=\"\">s1</sessionId>"
             "<command echo=\"x&quot;1\" xsi:type=\"UserGetRequest22\" xmlns=\"\"><userId>alice@example.com</userId>"
             "</command><command xsi:type=\"AvailabilityTestRequest\" xmlns=\"\"/></BroadsoftDocument>\n");
-  EXPECT_THAT(encode(doc, wire_style::server), HasSubstr("<command echo=\"\" xsi:type=\"AvailabilityTestRequest\" xmlns=\"\"/>"));
+  EXPECT_THAT(encode(doc, wire_style::server),
+              HasSubstr("<command echo=\"\" xsi:type=\"AvailabilityTestRequest\" xmlns=\"\"/>"));
 }
 
 TEST(CodecEncode, NilNestedTypeAndEmptyFields) {

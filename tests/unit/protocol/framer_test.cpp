@@ -17,12 +17,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const std::vector<std::string> single_document_fixtures = {
-    "server_token_response.xml",       "server_success_response.xml",
-    "server_error_response.xml",       "server_multi_command_tracking.xml",
-    "server_names_non_latin1.xml",     "client_auth_request_single_quotes.xml",
-    "client_login_iso8859.xml",        "client_no_declaration.xml",
-    "client_pretty_crlf.xml",          "client_xsi_prefix_on_command.xml",
-    "client_nil_field.xml",            "client_tracking_id.xml",
+    "server_token_response.xml",         "server_success_response.xml", "server_error_response.xml",
+    "server_multi_command_tracking.xml", "server_names_non_latin1.xml", "client_auth_request_single_quotes.xml",
+    "client_login_iso8859.xml",          "client_no_declaration.xml",   "client_pretty_crlf.xml",
+    "client_xsi_prefix_on_command.xml",  "client_nil_field.xml",        "client_tracking_id.xml",
     "client_echo_multi_command.xml",
 };
 

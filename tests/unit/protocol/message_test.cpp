@@ -74,10 +74,10 @@ TEST(ErrorResponse, CodeComesFromSummaryWhenErrorCodeIsAbsent) {
 }
 
 TEST(ErrorResponse, ErrorCodeElementWins) {
-  const command cmd = error_command({element::leaf("errorCode", "5202"), element::leaf("summary", "Account is disabled."),
-                                     element::leaf("summaryEnglish", "Account is disabled."),
-                                     element::leaf("detail", "line one\nline two")},
-                                    "Warning");
+  const command cmd = error_command(
+      {element::leaf("errorCode", "5202"), element::leaf("summary", "Account is disabled."),
+       element::leaf("summaryEnglish", "Account is disabled."), element::leaf("detail", "line one\nline two")},
+      "Warning");
   const error_response error = error_response::from_command(cmd);
   EXPECT_EQ(error.error_code, 5202);
   EXPECT_EQ(error.detail, "line one\nline two");
@@ -91,8 +91,8 @@ TEST(ErrorResponse, UnreadableErrorCodeFallsBackToSummary) {
 }
 
 TEST(ErrorResponse, NoCodeAnywhereLeavesItEmpty) {
-  const command cmd = error_command({element::leaf("summary", "Something failed"),
-                                     element::leaf("summaryEnglish", "Something failed")});
+  const command cmd = error_command(
+      {element::leaf("summary", "Something failed"), element::leaf("summaryEnglish", "Something failed")});
   EXPECT_FALSE(error_response::from_command(cmd).error_code.has_value());
 }
 

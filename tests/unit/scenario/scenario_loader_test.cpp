@@ -154,8 +154,7 @@ TEST(ScenarioLoader, DanglingTrunkGroupIsReported) {
   ASSERT_EQ(problems.size(), 1U);
   EXPECT_EQ(problems[0].line, 15);
   EXPECT_EQ(problems[0].column, 26);
-  EXPECT_THAT(problems[0].message,
-              HasSubstr("users[0].trunk_group: no trunk group 'pbx' in group 'acme'/'sales'"));
+  EXPECT_THAT(problems[0].message, HasSubstr("users[0].trunk_group: no trunk group 'pbx' in group 'acme'/'sales'"));
 }
 
 TEST(ScenarioLoader, DuplicateUserIdPointsAtBothDefinitions) {
@@ -349,7 +348,8 @@ TEST(ScenarioLoader, SchemaLengthFacetsAreEnforced) {
   auto problems = problems_in(text);
   ASSERT_EQ(problems.size(), 3U);
   EXPECT_THAT(problems[0].message, HasSubstr("devices[0].name: '" + long_name + "' is 41 characters long; at most 40"));
-  EXPECT_THAT(problems[1].message, HasSubstr("users[0].password: '" + long_password + "' is 61 characters long; at most 60"));
+  EXPECT_THAT(problems[1].message,
+              HasSubstr("users[0].password: '" + long_password + "' is 61 characters long; at most 60"));
   EXPECT_THAT(problems[2].message, HasSubstr("line_ports[0].device: '" + long_name + "' is 41 characters long"));
 }
 
@@ -385,8 +385,7 @@ TEST(ScenarioLoader, AdministratorScopeMustExistAndFitTheKind) {
 
 TEST(ScenarioLoader, UserWithBothLinePortsAndTrunkGroupIsReported) {
   std::string text(valid);
-  text.replace(text.find("        users:"), 0,
-               "        trunk_groups:\n          - {name: pbx, device: desk-01}\n");
+  text.replace(text.find("        users:"), 0, "        trunk_groups:\n          - {name: pbx, device: desk-01}\n");
   text += "            trunk_group: pbx\n";
   auto problems = problems_in(text);
   ASSERT_EQ(problems.size(), 1U);
@@ -446,14 +445,17 @@ administrators:
   EXPECT_EQ(problems[1].line, 4);
   EXPECT_THAT(problems[1].message, HasSubstr("unknown key 'colour'"));
   EXPECT_EQ(problems[2].line, 7);
-  EXPECT_THAT(problems[2].message, HasSubstr("unknown device type 'Phnoe' (device types are listed under device_types) (did you mean 'Phone'?)"));
+  EXPECT_THAT(
+      problems[2].message,
+      HasSubstr("unknown device type 'Phnoe' (device types are listed under device_types) (did you mean 'Phone'?)"));
   EXPECT_EQ(problems[3].line, 8);
   EXPECT_THAT(problems[3].message, HasSubstr("expected true or false"));
   EXPECT_EQ(problems[4].line, 10);
   EXPECT_THAT(problems[4].message, HasSubstr("administrators[0]: missing required key 'password'"));
   auto loaded = load_scenario_text("version: 3\n", "x.yaml");
   ASSERT_TRUE(loaded.has_error());
-  EXPECT_EQ(loaded.error().to_string(), "x.yaml:1:10: version: this mock reads scenario format version 1, got the value '3'");
+  EXPECT_EQ(loaded.error().to_string(),
+            "x.yaml:1:10: version: this mock reads scenario format version 1, got the value '3'");
 }
 
 TEST(ScenarioLoader, RepeatedKeyIsReported) {
@@ -495,13 +497,12 @@ TEST(ScenarioFile, UnreadableFileNamesThePathAndTheReason) {
   auto loaded = load_scenario_file(missing);
   ASSERT_TRUE(loaded.has_error());
   ASSERT_EQ(loaded.error().problems.size(), 1U);
-  EXPECT_EQ(loaded.error().to_string(),
-            missing.string() + ": cannot read scenario file: No such file or directory");
+  EXPECT_EQ(loaded.error().to_string(), missing.string() + ": cannot read scenario file: No such file or directory");
 }
 
 TEST(ScenarioFile, ProblemsNameTheFileAsGiven) {
-  const std::filesystem::path file = std::filesystem::temp_directory_path() /
-                                     ("ocip-scenario-test-bad-" + std::to_string(::getpid()) + ".yaml");
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("ocip-scenario-test-bad-" + std::to_string(::getpid()) + ".yaml");
   {
     std::ofstream out(file, std::ios::binary);
     out << "version: 1\nnmae: x\n";
@@ -509,8 +510,7 @@ TEST(ScenarioFile, ProblemsNameTheFileAsGiven) {
   auto loaded = load_scenario_file(file);
   std::filesystem::remove(file);
   ASSERT_TRUE(loaded.has_error());
-  EXPECT_EQ(loaded.error().to_string(),
-            file.string() + ":2:1: nmae: unknown key 'nmae' (did you mean 'name'?)");
+  EXPECT_EQ(loaded.error().to_string(), file.string() + ":2:1: nmae: unknown key 'nmae' (did you mean 'name'?)");
 }
 
 }  // namespace

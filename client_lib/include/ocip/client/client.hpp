@@ -35,15 +35,15 @@ enum class transport_kind {
 
 /// Settings of a client.
 struct client_options {
-  std::string host = "127.0.0.1";                    ///< server name or address
-  std::uint16_t port = 2208;                         ///< 2208 for TCP; set 2209, 80 or 443 for the others
-  transport_kind transport = transport_kind::tcp;    ///< how to reach the server
-  tls_options tls;                                   ///< certificate checks for tls and soaps
+  std::string host = "127.0.0.1";                  ///< server name or address
+  std::uint16_t port = 2208;                       ///< 2208 for TCP; set 2209, 80 or 443 for the others
+  transport_kind transport = transport_kind::tcp;  ///< how to reach the server
+  tls_options tls;                                 ///< certificate checks for tls and soaps
   std::string soap_path = "/webservice/services/ProvisioningService";  ///< SOAP endpoint path
-  std::chrono::milliseconds connect_timeout{5000};   ///< bound on opening the connection
-  std::chrono::milliseconds command_timeout{10000};  ///< bound on one request/reply exchange
-  login_flow flow = login_flow::login_22v5;          ///< how login() authenticates
-  std::string session_id;                            ///< empty: a fresh random id, unique per client
+  std::chrono::milliseconds connect_timeout{5000};                     ///< bound on opening the connection
+  std::chrono::milliseconds command_timeout{10000};                    ///< bound on one request/reply exchange
+  login_flow flow = login_flow::login_22v5;                            ///< how login() authenticates
+  std::string session_id;                                              ///< empty: a fresh random id, unique per client
   /// Largest reply document accepted.
   std::size_t max_reply_bytes = protocol::framer::default_max_document_bytes;
 };

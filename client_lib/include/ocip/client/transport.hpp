@@ -99,11 +99,11 @@ struct tls_options {
 
 /// Settings of a SOAP/HTTP transport (oci-p.md §5).
 struct soap_options {
-  std::string host = "127.0.0.1";  ///< name or address of the web server
-  std::uint16_t port = 80;         ///< 80 for http, 443 for https
-  std::string path = "/webservice/services/ProvisioningService";  ///< the service's path
-  bool https = false;              ///< HTTPS instead of HTTP
-  tls_options tls;                 ///< certificate checks when https
+  std::string host = "127.0.0.1";                                              ///< name or address of the web server
+  std::uint16_t port = 80;                                                     ///< 80 for http, 443 for https
+  std::string path = "/webservice/services/ProvisioningService";               ///< the service's path
+  bool https = false;                                                          ///< HTTPS instead of HTTP
+  tls_options tls;                                                             ///< certificate checks when https
   std::size_t max_reply_bytes = protocol::framer::default_max_document_bytes;  ///< largest reply body
 };
 

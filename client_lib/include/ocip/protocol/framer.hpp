@@ -63,11 +63,11 @@ class framer {
   std::string current_;
   std::optional<protocol_error> error_;
   state state_ = state::between_documents;
-  std::size_t depth_ = 0;             // open elements in the current document
-  std::size_t markup_start_ = 0;      // index in current_ of the '<' that opened the current markup
-  std::size_t byte_order_mark_ = 0;   // bytes of a byte order mark seen so far
-  std::uint64_t stream_offset_ = 0;   // bytes taken from the stream so far, for error messages
-  char quote_ = 0;                    // the quote of the attribute value being read, or 0
+  std::size_t depth_ = 0;            // open elements in the current document
+  std::size_t markup_start_ = 0;     // index in current_ of the '<' that opened the current markup
+  std::size_t byte_order_mark_ = 0;  // bytes of a byte order mark seen so far
+  std::uint64_t stream_offset_ = 0;  // bytes taken from the stream so far, for error messages
+  char quote_ = 0;                   // the quote of the attribute value being read, or 0
 };
 
 }  // namespace ocip::protocol

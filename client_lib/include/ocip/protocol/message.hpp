@@ -42,9 +42,9 @@ struct attribute {
 
 /// One `command` of a document: a request or a response.
 struct command {
-  std::string type;                ///< local name of the xsi:type, e.g. "LoginRequest22V5", "ErrorResponse"
-  std::optional<std::string> echo;  ///< the echo attribute, when present
-  std::vector<element> fields;     ///< child elements in schema order
+  std::string type;                   ///< local name of the xsi:type, e.g. "LoginRequest22V5", "ErrorResponse"
+  std::optional<std::string> echo;    ///< the echo attribute, when present
+  std::vector<element> fields;        ///< child elements in schema order
   std::vector<attribute> attributes;  ///< e.g. type="Error" on an ErrorResponse
 
   /// The first field with this name, or nullptr.
@@ -74,22 +74,22 @@ inline constexpr std::size_t max_commands_per_document = 15;
 
 /// A whole BroadsoftDocument.
 struct document {
-  std::string protocol = "OCI";                       ///< "OCI" or "NSOCI"
+  std::string protocol = "OCI";  ///< "OCI" or "NSOCI"
   addressing_kind addressing = addressing_kind::session_id;
-  std::string session_id;                             ///< the addressing value, verbatim
-  std::optional<std::string> tracking_id;             ///< echoed back by the server
-  std::vector<command> commands;                      ///< 1 to 15 commands
+  std::string session_id;                  ///< the addressing value, verbatim
+  std::optional<std::string> tracking_id;  ///< echoed back by the server
+  std::vector<command> commands;           ///< 1 to 15 commands
 
   bool operator==(const document&) const = default;
 };
 
 /// An ErrorResponse's content, as the caller sees it.
 struct error_response {
-  std::optional<int> error_code;       ///< from <errorCode>, else from the "[Error NNNN]" summary prefix
-  std::string summary;                 ///< e.g. "[Error 4008] User not found: alice@example.com"
-  std::string summary_english;         ///< real servers repeat the summary
-  std::optional<std::string> detail;   ///< free text, may span lines
-  std::string severity = "Error";      ///< the `type` attribute: Error, Warning or Info
+  std::optional<int> error_code;      ///< from <errorCode>, else from the "[Error NNNN]" summary prefix
+  std::string summary;                ///< e.g. "[Error 4008] User not found: alice@example.com"
+  std::string summary_english;        ///< real servers repeat the summary
+  std::optional<std::string> detail;  ///< free text, may span lines
+  std::string severity = "Error";     ///< the `type` attribute: Error, Warning or Info
 
   /// Reads an ErrorResponse command; the code comes from the summary when <errorCode> is absent.
   [[nodiscard]] static error_response from_command(const command& cmd);

@@ -26,9 +26,9 @@ struct principal {
 
 /// Login state of one OCI session id on one connection.
 struct session_state {
-  std::optional<principal> login;     ///< set after a successful login
-  std::optional<std::string> nonce;   ///< issued by AuthenticationRequest, used once by a login
-  std::string nonce_user_id;          ///< the user id the nonce was issued for
+  std::optional<principal> login;    ///< set after a successful login
+  std::optional<std::string> nonce;  ///< issued by AuthenticationRequest, used once by a login
+  std::string nonce_user_id;         ///< the user id the nonce was issued for
 };
 
 /// Login state of one connection, keyed by session id: a session id is valid only on the

@@ -13,9 +13,9 @@ namespace ocip::mock {
 
 /// One problem found in a scenario, located in its file.
 struct scenario_problem {
-  std::string file;  ///< file name as given (or "<default>" for the embedded scenario)
-  int line = 0;      ///< 1-based; 0 when the problem is the whole file (e.g. it cannot be read)
-  int column = 0;    ///< 1-based; 0 with line 0
+  std::string file;     ///< file name as given (or "<default>" for the embedded scenario)
+  int line = 0;         ///< 1-based; 0 when the problem is the whole file (e.g. it cannot be read)
+  int column = 0;       ///< 1-based; 0 with line 0
   std::string message;  ///< plain explanation naming the field, e.g. "devices[2].type: unknown device type 'X'"
 
   /// "file:line:column: message", or "file: message" when there is no line
@@ -40,7 +40,7 @@ struct scenario {
 
 /// Parses scenario text; `source_name` names it in problems.
 [[nodiscard]] result<scenario, scenario_error> load_scenario_text(std::string_view yaml_text,
-                                                                   std::string_view source_name);
+                                                                  std::string_view source_name);
 /// Reads and parses a scenario file; problems name it as given (an unreadable file: its path and the OS error).
 [[nodiscard]] result<scenario, scenario_error> load_scenario_file(const std::filesystem::path& path);
 /// The embedded default scenario (scenarios/default.yaml, compiled in).

@@ -33,10 +33,10 @@ struct listener_info {
 
 /// How the server listens and guards its connections.
 struct server_options {
-  endpoint tcp{"127.0.0.1", 2208};                      ///< OCI-P over TCP; port 0 picks a free port
-  std::optional<endpoint> tls;                          ///< OCI-P over TLS (the 2209 style), when set
-  std::optional<endpoint> http;                         ///< SOAP over HTTP, when set
-  std::optional<endpoint> https;                        ///< SOAP over HTTPS, when set
+  endpoint tcp{"127.0.0.1", 2208};  ///< OCI-P over TCP; port 0 picks a free port
+  std::optional<endpoint> tls;      ///< OCI-P over TLS (the 2209 style), when set
+  std::optional<endpoint> http;     ///< SOAP over HTTP, when set
+  std::optional<endpoint> https;    ///< SOAP over HTTPS, when set
   /// PEM certificate (chain) for TLS and HTTPS; empty: a self-signed one for localhost/127.0.0.1
   /// is generated at start-up.
   std::string tls_certificate_file;
@@ -46,8 +46,8 @@ struct server_options {
   std::string generated_certificate_file;
   /// Folder of the vendor OCI schema set; when set, every request command is validated against it.
   std::string schema_dir;
-  std::size_t max_document_bytes = 4 * 1024 * 1024;      ///< larger documents close the connection
-  std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};  ///< no bytes for this long: close
+  std::size_t max_document_bytes = 4 * 1024 * 1024;                   ///< larger documents close the connection
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};   ///< no bytes for this long: close
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};  ///< a peer that does not read
 };
 

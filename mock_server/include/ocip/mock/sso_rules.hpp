@@ -19,7 +19,6 @@ namespace ocip::mock {
 
 /// Decides whether a token may be created for the user on the device: nullopt when all three rules
 /// hold, otherwise the first rule that fails (line port, then lock, then Device Management).
-[[nodiscard]] std::optional<sso_refusal> check_device_token_rules(const world& w, const user& u,
-                                                                  const device& d);
+[[nodiscard]] std::optional<sso_refusal> check_device_token_rules(const world& w, const user& u, const device& d);
 
 }  // namespace ocip::mock

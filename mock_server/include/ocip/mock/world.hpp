@@ -147,7 +147,7 @@ enum class logout_behaviour {
 
 /// Mock behaviour that a scenario may set.
 struct settings {
-  std::optional<std::uint64_t> token_seed;  ///< set: tokens are reproducible; unset: unguessable
+  std::optional<std::uint64_t> token_seed;        ///< set: tokens are reproducible; unset: unguessable
   std::map<sso_refusal, error_reply> sso_errors;  ///< overrides of the mock-defined refusals
   before_login_behaviour before_login = before_login_behaviour::error_response;
   std::string software_version = "25.0";  ///< SystemSoftwareVersionGetResponse
@@ -190,8 +190,8 @@ struct world {
   /// The service provider with this id.
   [[nodiscard]] const service_provider* find_service_provider(std::string_view id) const;
   /// The trunk group of this name in this group.
-  [[nodiscard]] const trunk_group* find_trunk_group(std::string_view service_provider,
-                                                    std::string_view group, std::string_view name) const;
+  [[nodiscard]] const trunk_group* find_trunk_group(std::string_view service_provider, std::string_view group,
+                                                    std::string_view name) const;
 };
 
 }  // namespace ocip::mock
