@@ -9,12 +9,13 @@ packages=(
   libpugixml-dev libyaml-cpp-dev libssl-dev libxml2-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Extra tools: --lint for clang-format and clang-tidy, --fuzz for clang with libFuzzer.
+# Extra tools: --format for clang-format, --lint adds clang-tidy, --fuzz clang with libFuzzer.
 for extra in "$@"; do
   case "$extra" in
+    --format) packages+=(clang-format) ;;
     --lint) packages+=(clang-format clang-tidy) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "install-deps: unknown option $extra (known: --lint, --fuzz)" >&2; exit 2 ;;
+    *) echo "install-deps: unknown option $extra (known: --format, --lint, --fuzz)" >&2; exit 2 ;;
   esac
 done
 
