@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 ci/install-deps.sh --fuzz
 ci/build.sh fuzz
-mkdir -p build/fuzz/crashes build/fuzz/corpus/{framer,codec,scenario}
+mkdir -p build/fuzz/crashes build/fuzz/corpus/{framer,codec,soap,scenario}
 cp tests/data/*.xml build/fuzz/corpus/framer/
 cp tests/data/*.xml build/fuzz/corpus/codec/
+cp tests/data/soap_*.xml build/fuzz/corpus/soap/
 cp scenarios/*.yaml build/fuzz/corpus/scenario/
-for target in framer codec scenario; do
+for target in framer codec soap scenario; do
   echo "fuzz: fuzz_$target for ${seconds}s"
   "build/fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -artifact_prefix=build/fuzz/crashes/ \
     "build/fuzz/corpus/$target"
