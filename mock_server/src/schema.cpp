@@ -15,6 +15,7 @@
 #include <libxml/xmlversion.h>
 
 #include "ocip/protocol/codec.hpp"
+#include "ocip/protocol/xml_text.hpp"
 
 namespace ocip::mock {
 namespace {
@@ -108,38 +109,12 @@ struct free_schema {
   void operator()(xmlSchema* schema) const { xmlSchemaFree(schema); }
 };
 
+/// Written as references: CR always, LF and TAB in attribute values, so that the parser keeps
+/// them as they are (no end-of-line or attribute-value normalisation). UTF-8 passes through: the
+/// document is declared UTF-8. Other controls are kept: the parser then reports the document.
 void append_escaped(std::string& out, std::string_view text, bool in_attribute) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += in_attribute ? "&quot;" : "\"";
-        break;
-      // Written as references so that the parser keeps them as they are (no end-of-line or
-      // attribute-value normalisation).
-      case '\r':
-        out += "&#13;";
-        break;
-      case '\n':
-        out += in_attribute ? "&#10;" : "\n";
-        break;
-      case '\t':
-        out += in_attribute ? "&#9;" : "\t";
-        break;
-      // UTF-8 passes through: the document is declared UTF-8.
-      default:
-        out += c;
-        break;
-    }
-  }
+  protocol::append_xml_escaped(out, text, in_attribute ? protocol::xml_escape::attribute : protocol::xml_escape::text,
+                               protocol::xml_output::utf8, protocol::xml_controls::keep);
 }
 
 void append_element(std::string& out, const protocol::element& field) {

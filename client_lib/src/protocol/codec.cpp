@@ -10,6 +10,8 @@
 
 #include <pugixml.hpp>
 
+#include "ocip/protocol/xml_text.hpp"
+
 namespace ocip::protocol {
 namespace {
 
@@ -17,88 +19,12 @@ namespace {
 /// recurses once per level.
 constexpr std::size_t max_element_depth = 64;
 
-constexpr char32_t replacement_character = 0xFFFD;
-
 // ---------------------------------------------------------------------------------------------
 // Characters
 
-/// Whether a code point may appear in an XML 1.0 document (the production Char).
-bool is_xml_char(char32_t c) {
-  if (c < 0x20) {
-    return c == 0x09 || c == 0x0A || c == 0x0D;
-  }
-  return (c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-/// Reads one strictly valid UTF-8 sequence at text[pos] (no overlong forms, no surrogates) and
-/// advances pos past it; nullopt (pos unchanged) when the bytes there are not valid UTF-8.
-std::optional<char32_t> next_utf8(std::string_view text, std::size_t& pos) {
-  const auto byte_at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte_at(pos);
-  if (lead < 0x80) {
-    ++pos;
-    return lead;
-  }
-  std::size_t length = 0;
-  char32_t value = 0;
-  char32_t minimum = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    value = lead & 0x1Fu;
-    minimum = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    value = lead & 0x0Fu;
-    minimum = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    value = lead & 0x07u;
-    minimum = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() - pos < length) {
-    return std::nullopt;
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    const unsigned char continuation = byte_at(pos + i);
-    if ((continuation & 0xC0u) != 0x80u) {
-      return std::nullopt;
-    }
-    value = (value << 6) | (continuation & 0x3Fu);
-  }
-  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return std::nullopt;
-  }
-  pos += length;
-  return value;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0u | (c >> 6));
-    out += static_cast<char>(0x80u | (c & 0x3Fu));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0u | (c >> 12));
-    out += static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
-    out += static_cast<char>(0x80u | (c & 0x3Fu));
-  } else {
-    out += static_cast<char>(0xF0u | (c >> 18));
-    out += static_cast<char>(0x80u | ((c >> 12) & 0x3Fu));
-    out += static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
-    out += static_cast<char>(0x80u | (c & 0x3Fu));
-  }
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 bool is_blank(std::string_view text) {
   for (const char c : text) {
-    if (!is_space(c)) {
+    if (!is_xml_space(c)) {
       return false;
     }
   }
@@ -150,39 +76,32 @@ protocol_error error_at(std::string_view buffer, std::size_t offset, std::string
   return protocol_error{position_of(buffer, offset) + ": " + std::string{what}};
 }
 
-enum class wire_encoding { utf8, latin1 };
-
 /// The encoding named in the XML declaration; UTF-8 when there is no declaration or no encoding.
-result<wire_encoding, protocol_error> declared_encoding(std::string_view bytes) {
-  std::size_t pos = 0;
+result<xml_encoding, protocol_error> declared_encoding(std::string_view bytes) {
   if (bytes.starts_with("\xEF\xBB\xBF")) {
-    return wire_encoding::utf8;  // a byte order mark outranks whatever the declaration says
+    return xml_encoding::utf8;  // a byte order mark outranks whatever the declaration says
   }
-  while (pos < bytes.size() && is_space(bytes[pos])) {
-    ++pos;
+  const auto span = find_xml_declaration(bytes);
+  if (!span) {
+    return xml_encoding::utf8;
   }
-  const std::string_view rest = bytes.substr(pos);
-  if (!rest.starts_with("<?xml") || rest.size() < 6 || !(is_space(rest[5]) || rest[5] == '?')) {
-    return wire_encoding::utf8;
-  }
-  const std::size_t end = rest.find("?>");
-  if (end == std::string_view::npos) {
+  if (!span->end) {
     return protocol_error{"line 1: the XML declaration does not end with '?>'"};
   }
-  const std::string_view declaration = rest.substr(0, end);
+  const std::string_view declaration = bytes.substr(span->begin, *span->end - 2 - span->begin);  // without "?>"
   const std::size_t key = declaration.find("encoding");
   if (key == std::string_view::npos) {
-    return wire_encoding::utf8;
+    return xml_encoding::utf8;
   }
   std::size_t i = key + 8;
-  while (i < declaration.size() && is_space(declaration[i])) {
+  while (i < declaration.size() && is_xml_space(declaration[i])) {
     ++i;
   }
   if (i >= declaration.size() || declaration[i] != '=') {
     return protocol_error{"line 1: malformed encoding in the XML declaration"};
   }
   ++i;
-  while (i < declaration.size() && is_space(declaration[i])) {
+  while (i < declaration.size() && is_xml_space(declaration[i])) {
     ++i;
   }
   if (i >= declaration.size() || (declaration[i] != '"' && declaration[i] != '\'')) {
@@ -194,56 +113,32 @@ result<wire_encoding, protocol_error> declared_encoding(std::string_view bytes) 
     return protocol_error{"line 1: unterminated encoding in the XML declaration"};
   }
   const std::string_view name = declaration.substr(i + 1, close - i - 1);
-  std::string lower;
-  for (const char c : name) {
-    lower += ascii_lower(c);
-  }
-  if (lower == "iso-8859-1" || lower == "iso8859-1" || lower == "iso_8859-1" || lower == "latin1" ||
-      lower == "latin-1") {
-    return wire_encoding::latin1;
-  }
-  if (lower == "utf-8" || lower == "utf8" || lower == "us-ascii" || lower == "ascii") {
-    return wire_encoding::utf8;
+  if (const auto known = encoding_named(name)) {
+    return *known;
   }
   return protocol_error{"line 1: unsupported encoding '" + std::string{name} +
                         "' in the XML declaration (expected ISO-8859-1 or UTF-8)"};
 }
 
-/// Checks UTF-8 bytes: valid sequences of XML characters only. Returns the offset of the first bad one.
-std::optional<std::size_t> first_bad_utf8(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t start = pos;
-    const auto c = next_utf8(text, pos);
-    if (!c || !is_xml_char(*c)) {
-      return start;
-    }
-  }
-  return std::nullopt;
-}
-
 /// The bytes as UTF-8: ISO-8859-1 is converted (each byte is the code point of the same value).
-result<std::string, protocol_error> to_utf8(std::string_view bytes, wire_encoding encoding) {
-  std::string out;
-  if (encoding == wire_encoding::utf8) {
+result<std::string, protocol_error> to_utf8(std::string_view bytes, xml_encoding encoding) {
+  if (encoding == xml_encoding::utf8) {
     if (bytes.starts_with("\xEF\xBB\xBF")) {
       bytes.remove_prefix(3);
     }
-    if (const auto bad = first_bad_utf8(bytes)) {
+    if (const auto bad = first_invalid_utf8(bytes, utf8_check::xml_characters)) {
       return error_at(bytes, *bad, "byte 0x" + hex_byte(bytes[*bad]) + " does not start a UTF-8 encoded XML character");
     }
-    out.assign(bytes);
-    return out;
+    return std::string{bytes};
   }
-  out.reserve(bytes.size() + bytes.size() / 8);
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(bytes[i]);
-    if (!is_xml_char(byte)) {
-      return error_at(out, out.size(), "control byte 0x" + hex_byte(bytes[i]) + " is not an XML character");
+    if (!is_xml_char(static_cast<unsigned char>(bytes[i]))) {
+      // Located in the converted text, as every later error is: one character per byte.
+      const std::string before = latin1_to_utf8(bytes.substr(0, i));
+      return error_at(before, before.size(), "control byte 0x" + hex_byte(bytes[i]) + " is not an XML character");
     }
-    append_utf8(out, byte);
   }
-  return out;
+  return latin1_to_utf8(bytes);
 }
 
 /// pugixml expands references without checking them and would keep an undefined entity or a
@@ -322,16 +217,6 @@ std::optional<protocol_error> check_references(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Decoding: the XML tree to the model
 
-std::string_view local_name(std::string_view qualified) {
-  const std::size_t colon = qualified.rfind(':');
-  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
-}
-
-std::string_view prefix_of(std::string_view qualified) {
-  const std::size_t colon = qualified.find(':');
-  return colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
-}
-
 bool is_namespace_declaration(std::string_view attribute_name) {
   return attribute_name == "xmlns" || attribute_name.starts_with("xmlns:");
 }
@@ -378,7 +263,7 @@ class tree_reader {
   /// namespace or none; an error when its prefix is not declared.
   result<std::string_view, protocol_error> xsi_attribute(pugi::xml_node owner, pugi::xml_attribute xml_attr) const {
     const std::string_view name = xml_attr.name();
-    const std::string_view prefix = prefix_of(name);
+    const std::string_view prefix = xml_prefix(name);
     if (prefix.empty() || prefix == "xmlns") {
       return std::string_view{};
     }
@@ -387,7 +272,7 @@ class tree_reader {
       return error_at_node(owner, "attribute '" + std::string{name} + "' on <" + owner.name() +
                                       "> uses the undeclared prefix '" + std::string{prefix} + "'");
     }
-    return *uri == xsi_namespace ? local_name(name) : std::string_view{};
+    return *uri == xsi_namespace ? xml_local_name(name) : std::string_view{};
   }
 
   std::string_view buffer_;
@@ -416,7 +301,7 @@ result<element, protocol_error> tree_reader::read_element(pugi::xml_node node, s
     return error_at_node(node, "elements nested deeper than " + std::to_string(max_element_depth) + " levels");
   }
   element out;
-  out.name = std::string{local_name(node.name())};
+  out.name = std::string{xml_local_name(node.name())};
   if (out.name.empty() || !is_ascii(out.name)) {
     return error_at_node(
         node, std::string{"element name <"} + node.name() + "> is not an OCI-P name (names are non-empty ASCII)");
@@ -432,7 +317,7 @@ result<element, protocol_error> tree_reader::read_element(pugi::xml_node node, s
                              "xsi:nil on <" + out.name + "> is '" + std::string{value} + "', expected true or false");
       }
     } else if (xsi_name == "type") {
-      out.xsi_type = std::string{local_name(xml_attr.value())};
+      out.xsi_type = std::string{xml_local_name(xml_attr.value())};
     }
   }
   std::string text;
@@ -484,16 +369,16 @@ result<command, protocol_error> tree_reader::read_command(pugi::xml_node node, s
     BOOST_OUTCOME_TRY(xsi_name, xsi_attribute(node, xml_attr));
     if (xsi_name == "type") {
       // A QName: keep the local part, without the surrounding whitespace a list type would allow.
-      std::string_view type = local_name(xml_attr.value());
-      while (!type.empty() && is_space(type.front())) {
+      std::string_view type = xml_local_name(xml_attr.value());
+      while (!type.empty() && is_xml_space(type.front())) {
         type.remove_prefix(1);
       }
-      while (!type.empty() && is_space(type.back())) {
+      while (!type.empty() && is_xml_space(type.back())) {
         type.remove_suffix(1);
       }
       out.type = std::string{type};
       has_type = true;
-    } else if (!prefix_of(name).empty()) {
+    } else if (!xml_prefix(name).empty()) {
       continue;  // xsi:schemaLocation or a foreign attribute: not part of OCI-P
     } else if (name == "echo") {
       out.echo = std::string{xml_attr.value()};
@@ -571,8 +456,8 @@ result<document, protocol_error> tree_reader::read(const pugi::xml_document& xml
   }
 
   const std::string_view root_name = root.name();
-  const auto root_uri = namespace_uri(root, prefix_of(root_name));
-  if (local_name(root_name) != "BroadsoftDocument" || !root_uri || *root_uri != oci_namespace) {
+  const auto root_uri = namespace_uri(root, xml_prefix(root_name));
+  if (xml_local_name(root_name) != "BroadsoftDocument" || !root_uri || *root_uri != oci_namespace) {
     return error_at_node(root, "the root element is <" + std::string{root_name} + "> in namespace '" +
                                    std::string{root_uri.value_or("(undeclared prefix)")} +
                                    "'; expected <BroadsoftDocument> in namespace 'C'");
@@ -598,7 +483,7 @@ result<document, protocol_error> tree_reader::read(const pugi::xml_document& xml
       default:
         continue;
     }
-    const std::string_view name = local_name(child.name());
+    const std::string_view name = xml_local_name(child.name());
     if (!has_addressing) {
       const auto kind = addressing_of(name);
       if (!kind) {
@@ -680,65 +565,11 @@ class iso_writer {
   /// Bytes that are not valid UTF-8, and characters XML cannot carry (C0 controls, U+FFFE/U+FFFF),
   /// become "&#65533;" (U+FFFD, the replacement character) so the output stays a well-formed document.
   void escaped(std::string_view text, bool in_attribute) {
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      const char byte = text[pos];
-      const auto value = static_cast<unsigned char>(byte);
-      if (value < 0x80) {
-        ++pos;
-        switch (byte) {
-          case '&':
-            out_ += "&amp;";
-            break;
-          case '<':
-            out_ += "&lt;";
-            break;
-          case '>':
-            out_ += "&gt;";
-            break;
-          case '"':
-            out_ += in_attribute ? "&quot;" : "\"";
-            break;
-          case '\r':  // would be folded into LF by the reader's line-end handling
-            out_ += "&#13;";
-            break;
-          case '\n':
-            out_ += in_attribute ? "&#10;" : "\n";
-            break;
-          case '\t':
-            out_ += in_attribute ? "&#9;" : "\t";
-            break;
-          default:
-            if (value < 0x20) {
-              reference(replacement_character);
-            } else {
-              out_ += byte;
-            }
-            break;
-        }
-        continue;
-      }
-      const auto c = next_utf8(text, pos);
-      if (!c) {
-        ++pos;
-        reference(replacement_character);
-      } else if (*c <= 0xFF) {
-        out_ += static_cast<char>(static_cast<unsigned char>(*c));
-      } else if (is_xml_char(*c)) {
-        reference(*c);
-      } else {
-        reference(replacement_character);
-      }
-    }
+    append_xml_escaped(out_, text, in_attribute ? xml_escape::attribute : xml_escape::text, xml_output::latin1,
+                       xml_controls::replace);
   }
 
  private:
-  void reference(char32_t c) {
-    out_ += "&#";
-    out_ += std::to_string(static_cast<std::uint32_t>(c));
-    out_ += ';';
-  }
-
   std::string& out_;
 };
 
@@ -826,7 +657,7 @@ result<document, protocol_error> decode(std::string_view bytes) {
 }
 
 result<document, protocol_error> decode_text(std::string_view utf8_text) {
-  BOOST_OUTCOME_TRY(utf8, to_utf8(utf8_text, wire_encoding::utf8));
+  BOOST_OUTCOME_TRY(utf8, to_utf8(utf8_text, xml_encoding::utf8));
   return decode_utf8_buffer(utf8);
 }
 

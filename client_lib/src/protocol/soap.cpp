@@ -3,7 +3,6 @@
 #include "ocip/protocol/soap.hpp"
 
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,25 +10,19 @@
 
 #include <pugixml.hpp>
 
+#include "ocip/protocol/xml_text.hpp"
+
 namespace ocip::protocol::soap {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Characters
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
+  while (!text.empty() && is_xml_space(text.front())) {
     text.remove_prefix(1);
   }
-  while (!text.empty() && is_space(text.back())) {
+  while (!text.empty() && is_xml_space(text.back())) {
     text.remove_suffix(1);
   }
   return text;
@@ -41,151 +34,31 @@ std::string hex_byte(char byte) {
   return std::string{digits[value >> 4], digits[value & 0x0Fu]};
 }
 
-/// Length of the valid UTF-8 sequence at text[pos] (no overlong forms, no surrogates), or 0.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
-  const auto byte_at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte_at(pos);
-  if (lead < 0x80) {
-    return 1;
-  }
-  std::size_t length = 0;
-  std::uint32_t value = 0;
-  std::uint32_t minimum = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    value = lead & 0x1Fu;
-    minimum = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    value = lead & 0x0Fu;
-    minimum = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    value = lead & 0x07u;
-    minimum = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() - pos < length) {
-    return 0;
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    const unsigned char continuation = byte_at(pos + i);
-    if ((continuation & 0xC0u) != 0x80u) {
-      return 0;
-    }
-    value = (value << 6) | (continuation & 0x3Fu);
-  }
-  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
-
-/// The offset of the first byte that does not start a valid UTF-8 sequence, if any.
-std::optional<std::size_t> first_bad_utf8(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t length = utf8_sequence_length(text, pos);
-    if (length == 0) {
-      return pos;
-    }
-    pos += length;
-  }
-  return std::nullopt;
-}
-
-/// ISO-8859-1 bytes as UTF-8: each byte is the code point of the same value.
-std::string latin1_to_utf8(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + bytes.size() / 8);
-  for (const char byte : bytes) {
-    const auto value = static_cast<unsigned char>(byte);
-    if (value < 0x80) {
-      out += byte;
-    } else {
-      out += static_cast<char>(0xC0u | (value >> 6));
-      out += static_cast<char>(0x80u | (value & 0x3Fu));
-    }
-  }
-  return out;
-}
-
-/// Escapes text for element content or a double-quoted attribute value. CR is written as a
-/// reference because a reader folds a literal one into LF; other C0 controls cannot appear in XML
-/// at all and become U+FFFD.
+/// Escapes text for element content or a double-quoted attribute value (the WSDL's address). Other
+/// C0 controls cannot appear in XML at all and become U+FFFD.
 void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-        break;
-    }
-  }
+  append_xml_escaped(out, text, xml_escape::text_or_attribute, xml_output::utf8, xml_controls::replace);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Declarations
 
-enum class text_encoding { utf8, latin1 };
-
-/// Where a leading XML declaration starts and ends (one past "?>"), after optional whitespace.
-struct declaration_span {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-};
-
-std::optional<declaration_span> find_declaration(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size() && is_space(text[pos])) {
-    ++pos;
-  }
-  const std::string_view rest = text.substr(pos);
-  if (!rest.starts_with("<?xml") || rest.size() < 6 || !(is_space(rest[5]) || rest[5] == '?')) {
-    return std::nullopt;
-  }
-  const std::size_t close = rest.find("?>");
-  if (close == std::string_view::npos) {
-    return std::nullopt;
-  }
-  return declaration_span{pos, pos + close + 2};
-}
-
 /// The encoding a leading declaration names; UTF-8 without a declaration or an encoding.
-result<text_encoding, protocol_error> declared_encoding(std::string_view bytes, std::string_view what) {
+result<xml_encoding, protocol_error> declared_encoding(std::string_view bytes, std::string_view what) {
   if (bytes.starts_with("\xEF\xBB\xBF")) {
-    return text_encoding::utf8;  // a byte order mark outranks the declaration
+    return xml_encoding::utf8;  // a byte order mark outranks the declaration
   }
-  const auto span = find_declaration(bytes);
-  if (!span) {
-    return text_encoding::utf8;
+  const auto span = find_xml_declaration(bytes);
+  if (!span || !span->end) {
+    return xml_encoding::utf8;  // an unterminated declaration is left to the XML parser to report
   }
-  const std::string_view declaration = bytes.substr(span->begin, span->end - span->begin);
+  const std::string_view declaration = bytes.substr(span->begin, *span->end - span->begin);
   const std::size_t key = declaration.find("encoding");
   if (key == std::string_view::npos) {
-    return text_encoding::utf8;
+    return xml_encoding::utf8;
   }
   std::size_t i = key + 8;
-  while (i < declaration.size() && (is_space(declaration[i]) || declaration[i] == '=')) {
+  while (i < declaration.size() && (is_xml_space(declaration[i]) || declaration[i] == '=')) {
     ++i;
   }
   if (i >= declaration.size() || (declaration[i] != '"' && declaration[i] != '\'')) {
@@ -196,16 +69,8 @@ result<text_encoding, protocol_error> declared_encoding(std::string_view bytes, 
     return protocol_error{std::string{what} + ": unterminated encoding in the XML declaration"};
   }
   const std::string_view name = declaration.substr(i + 1, close - i - 1);
-  std::string lower;
-  for (const char c : name) {
-    lower += ascii_lower(c);
-  }
-  if (lower == "iso-8859-1" || lower == "iso8859-1" || lower == "iso_8859-1" || lower == "latin1" ||
-      lower == "latin-1") {
-    return text_encoding::latin1;
-  }
-  if (lower == "utf-8" || lower == "utf8" || lower == "us-ascii" || lower == "ascii") {
-    return text_encoding::utf8;
+  if (const auto known = encoding_named(name)) {
+    return *known;
   }
   return protocol_error{std::string{what} + ": unsupported encoding '" + std::string{name} +
                         "' in the XML declaration (expected UTF-8 or ISO-8859-1)"};
@@ -214,13 +79,13 @@ result<text_encoding, protocol_error> declared_encoding(std::string_view bytes, 
 /// Bytes as checked UTF-8, converted from the encoding their declaration names.
 result<std::string, protocol_error> as_utf8(std::string_view bytes, std::string_view what) {
   BOOST_OUTCOME_TRY(encoding, declared_encoding(bytes, what));
-  if (encoding == text_encoding::latin1) {
+  if (encoding == xml_encoding::latin1) {
     return latin1_to_utf8(bytes);
   }
   if (bytes.starts_with("\xEF\xBB\xBF")) {
     bytes.remove_prefix(3);
   }
-  if (const auto bad = first_bad_utf8(bytes)) {
+  if (const auto bad = first_invalid_utf8(bytes, utf8_check::sequences)) {
     return protocol_error{std::string{what} + ": byte 0x" + hex_byte(bytes[*bad]) + " at offset " +
                           std::to_string(*bad) + " is not UTF-8"};
   }
@@ -230,19 +95,9 @@ result<std::string, protocol_error> as_utf8(std::string_view bytes, std::string_
 // ---------------------------------------------------------------------------------------------
 // Reading envelopes
 
-std::string_view local_name(std::string_view qualified) {
-  const std::size_t colon = qualified.rfind(':');
-  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
-}
-
-std::string_view prefix_of(std::string_view qualified) {
-  const std::size_t colon = qualified.find(':');
-  return colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
-}
-
 /// The namespace URI of an element's name (empty: none), or nullopt when its prefix is undeclared.
 std::optional<std::string_view> namespace_of(pugi::xml_node node) {
-  const std::string_view prefix = prefix_of(node.name());
+  const std::string_view prefix = xml_prefix(node.name());
   for (pugi::xml_node scope = node; scope && scope.type() == pugi::node_element; scope = scope.parent()) {
     for (const pugi::xml_attribute declaration : scope.attributes()) {
       const std::string_view name = declaration.name();
@@ -268,7 +123,7 @@ pugi::xml_node first_element_child(pugi::xml_node node) {
 
 pugi::xml_node child_by_local_name(pugi::xml_node node, std::string_view name) {
   for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element && local_name(child.name()) == name) {
+    if (child.type() == pugi::node_element && xml_local_name(child.name()) == name) {
       return child;
     }
   }
@@ -322,7 +177,7 @@ result<void, protocol_error> parse_envelope(std::string_view bytes, std::string_
     return protocol_error{std::string{what} + " has no root element"};
   }
   const auto root_namespace = namespace_of(root);
-  if (local_name(root.name()) != "Envelope" || !root_namespace ||
+  if (xml_local_name(root.name()) != "Envelope" || !root_namespace ||
       (*root_namespace != envelope_namespace && *root_namespace != envelope_namespace_1_2)) {
     return protocol_error{std::string{what} + ": the root element <" + root.name() +
                           "> is not a SOAP Envelope (expected Envelope in namespace " +
@@ -510,7 +365,7 @@ result<response_content, protocol_error> unwrap_response(std::string_view envelo
   if (!content) {
     return protocol_error{"the SOAP reply's Body is empty"};
   }
-  if (local_name(content.name()) == "Fault") {
+  if (xml_local_name(content.name()) == "Fault") {
     fault refusal;
     if (const auto code = child_by_local_name(content, "faultcode")) {
       refusal.code = text_below(code);
@@ -523,7 +378,7 @@ result<response_content, protocol_error> unwrap_response(std::string_view envelo
     }
     return response_content{{}, std::move(refusal)};
   }
-  if (local_name(content.name()) != "processOCIMessageResponse") {
+  if (xml_local_name(content.name()) != "processOCIMessageResponse") {
     return protocol_error{"the SOAP reply's Body holds <" + std::string{content.name()} +
                           ">, not processOCIMessageResponse"};
   }
@@ -544,13 +399,13 @@ std::string document_bytes(std::string_view document_text) {
   if (text.starts_with("\xEF\xBB\xBF")) {
     text.remove_prefix(3);
   }
-  const auto span = find_declaration(text);
-  if (!span) {
+  const auto span = find_xml_declaration(text);
+  if (!span || !span->end) {
     return std::string{text};  // no declaration: a reader takes UTF-8
   }
   std::string out{text.substr(0, span->begin)};
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
-  out += text.substr(span->end);
+  out += text.substr(*span->end);
   return out;
 }
 

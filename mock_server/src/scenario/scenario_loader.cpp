@@ -11,14 +11,17 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "ocip/mock/scenario.hpp"
+#include "ocip/protocol/xml_text.hpp"
 
 namespace ocip::mock {
 
@@ -135,12 +138,6 @@ std::string joined(names words) {
     out += word;
   }
   return out;
-}
-
-/// XML Schema lengths count characters, and scenarios are UTF-8.
-std::size_t code_points(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string in_quotes(std::string_view text) {
@@ -399,8 +396,8 @@ std::optional<std::string> loader::text(const fields& owner, std::string_view ke
   std::string value = node->Scalar();
   if (value.empty()) {
     report(*node, path + ": must not be empty");
-  } else if (facet.max_length != 0 && code_points(value) > facet.max_length) {
-    report(*node, path + ": " + in_quotes(value) + " is " + std::to_string(code_points(value)) +
+  } else if (facet.max_length != 0 && protocol::utf8_character_count(value) > facet.max_length) {
+    report(*node, path + ": " + in_quotes(value) + " is " + std::to_string(protocol::utf8_character_count(value)) +
                       " characters long; at most " + std::to_string(facet.max_length) + " are allowed (schema " +
                       std::string(facet.schema_type) + ")");
   }
@@ -980,6 +977,89 @@ void loader::read_mock(const fields& root) {
 
 // ---- the whole file ----------------------------------------------------------------------------
 
+/// Notes where each document and its content start, building nothing.
+class document_events final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    start_ = mark;
+    root_pending_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node_at(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node_at(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {
+    node_at(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                       YAML::EmitterStyle::value /*style*/) override {
+    node_at(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {
+    node_at(mark);
+  }
+  void OnMapEnd() override {}
+
+  /// Where the last document started.
+  [[nodiscard]] const YAML::Mark& start() const { return start_; }
+  /// Where the last document's content (its root node) starts.
+  [[nodiscard]] const YAML::Mark& root() const { return root_; }
+
+ private:
+  void node_at(const YAML::Mark& mark) {
+    if (root_pending_) {
+      root_ = mark;
+      root_pending_ = false;
+    }
+  }
+
+  YAML::Mark start_;
+  YAML::Mark root_;
+  bool root_pending_ = false;
+};
+
+/// The documents of a YAML stream, as far as the loader needs to know them before reading the first.
+struct yaml_outline {
+  std::size_t documents = 0;
+  YAML::Mark second_root;              ///< where the second document's content starts
+  std::optional<YAML::Mark> stuck_at;  ///< where the parser stopped making progress
+};
+
+/// Reads every document's events (a syntax error anywhere throws YAML::ParserException). This is
+/// also a guard: yaml-cpp 0.7 returns the same empty document over and over when a document starts
+/// with a stray ',', so YAML::LoadAll would fill memory until the process dies. A document that
+/// starts where the one before it started has consumed nothing, and ends the pass.
+yaml_outline outline_of(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  document_events events;
+  yaml_outline out;
+  std::optional<int> previous_start;
+  while (parser.HandleNextDocument(events)) {
+    if (previous_start == events.start().pos) {
+      out.stuck_at = events.start();
+      break;
+    }
+    previous_start = events.start().pos;
+    ++out.documents;
+    if (out.documents == 2) {
+      out.second_root = events.root();
+    }
+  }
+  return out;
+}
+
+/// What stands at a mark, for a syntax error: "','", or "text" when that is no printable ASCII character.
+std::string shown_at(std::string_view text, const YAML::Mark& mark) {
+  const auto pos = static_cast<std::size_t>(mark.pos);
+  if (mark.pos < 0 || pos >= text.size() || text[pos] < ' ' || text[pos] > '~') {
+    return "text";
+  }
+  return in_quotes(text.substr(pos, 1));
+}
+
 /// The file name without folders and extension, the scenario's name when it gives none.
 std::string stem_of(std::string_view source) {
   const auto slash = source.find_last_of("/\\");
@@ -996,21 +1076,31 @@ std::string stem_of(std::string_view source) {
 scenario loader::load(std::string_view text_in) {
   scenario loaded;
   loaded.source = source_;
-  std::vector<YAML::Node> documents;
+  const std::string text_copy(text_in);
+  yaml_outline outline;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(std::string(text_in));
+    outline = outline_of(text_copy);
+    if (outline.stuck_at) {
+      report(*outline.stuck_at,
+             "YAML syntax error: unexpected " + shown_at(text_in, *outline.stuck_at) + " where a value should start");
+      return loaded;
+    }
+    if (outline.documents != 0) {
+      document = YAML::Load(text_copy);  // the first document only
+    }
   } catch (const YAML::Exception& error) {
     report(error.mark, "YAML syntax error: " + error.msg);
     return loaded;
   }
-  if (documents.empty() || documents.front().IsNull()) {
+  if (outline.documents == 0 || document.IsNull()) {
     report(YAML::Mark(), "the scenario is empty; it must be a map that starts with 'version: 1'");
     return loaded;
   }
-  if (documents.size() > 1) {
-    report(documents[1].Mark(), "a scenario file holds one YAML document; remove the '---' and what follows");
+  if (outline.documents > 1) {
+    report(outline.second_root, "a scenario file holds one YAML document; remove the '---' and what follows");
   }
-  auto root = open_map(documents.front(), "", root_keys);
+  auto root = open_map(document, "", root_keys);
   if (!root) {
     return loaded;
   }

@@ -482,6 +482,27 @@ TEST(ScenarioLoader, SecondDocumentIsReported) {
   EXPECT_THAT(problems[0].message, HasSubstr("holds one YAML document"));
 }
 
+// yaml-cpp 0.7 reads a document that starts with a stray ',' as an endless run of empty documents;
+// loading such a file once filled memory until the process died.
+TEST(ScenarioLoader, StrayCommaIsASyntaxErrorNotAnEndlessRead) {
+  auto alone = problems_in(",");
+  ASSERT_EQ(alone.size(), 1U);
+  EXPECT_EQ(alone[0].line, 1);
+  EXPECT_EQ(alone[0].column, 1);
+  EXPECT_EQ(alone[0].message, "YAML syntax error: unexpected ',' where a value should start");
+
+  auto after_a_document = problems_in("version: 1\n---\n  , x\n");
+  ASSERT_EQ(after_a_document.size(), 1U);
+  EXPECT_EQ(after_a_document[0].line, 3);
+  EXPECT_EQ(after_a_document[0].column, 3);
+  EXPECT_THAT(after_a_document[0].message, HasSubstr("unexpected ','"));
+
+  auto after_an_anchor = problems_in("&top ,\n");
+  ASSERT_EQ(after_an_anchor.size(), 1U);
+  EXPECT_EQ(after_an_anchor[0].column, 6);
+  EXPECT_THAT(after_an_anchor[0].message, HasSubstr("unexpected ','"));
+}
+
 TEST(ScenarioLoader, BadLinePortCharactersAreReported) {
   std::string text(valid);
   text.replace(text.find("alice_1@example.com"), 19, "sip:alice_1@example.com");
