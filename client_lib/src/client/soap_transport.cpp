@@ -10,10 +10,7 @@
 #include <string_view>
 #include <utility>
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -33,6 +30,7 @@
 
 #include "ocip/client/transport.hpp"
 #include "ocip/protocol/soap.hpp"
+#include "tls_client.hpp"
 
 namespace ocip::client {
 
@@ -61,19 +59,6 @@ bool is_peer_close(const error_code& code) {
   return code == asio::error::eof || code == asio::error::connection_reset || code == asio::error::broken_pipe ||
          code == asio::error::connection_aborted || code == ssl::error::stream_truncated ||
          code == http::error::end_of_stream || code == http::error::partial_message;
-}
-
-/// OpenSSL's queued reasons, joined (e.g. "no such file"), or the error code's message.
-std::string openssl_reasons(const error_code& fallback) {
-  std::string reasons;
-  while (const unsigned long code = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(code);
-    if (!reasons.empty()) {
-      reasons += "; ";
-    }
-    reasons += reason != nullptr ? reason : "OpenSSL error " + std::to_string(code);
-  }
-  return reasons.empty() ? fallback.message() : reasons;
 }
 
 /// The value of JSESSIONID in one Set-Cookie header, if that is the cookie it sets.
@@ -223,29 +208,11 @@ class soap_transport final : public transport {
     if (tls_context_) {
       return outcome::success();
     }
-    ERR_clear_error();
-    ssl::context& made = tls_context_.emplace(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(made.native_handle(), TLS1_2_VERSION);
-    made.set_options(ssl::context::default_workarounds | ssl::context::no_compression);
-    error_code failure;
-    if (!options_.tls.verify_peer) {
-      made.set_verify_mode(ssl::verify_none, failure);
-      spdlog::warn("ocip soap: certificate checks are switched off for {}", peer());
-      return outcome::success();
+    auto made = detail::make_client_context(options_.tls, peer(), "ocip soap");
+    if (!made) {
+      return made.error();
     }
-    made.set_verify_mode(ssl::verify_peer, failure);
-    std::string trust = "the system's default certificate store";
-    if (!failure && options_.tls.ca_file.empty()) {
-      made.set_default_verify_paths(failure);
-    } else if (!failure) {
-      trust = "the CA file '" + options_.tls.ca_file + "'";
-      made.load_verify_file(options_.tls.ca_file, failure);
-    }
-    if (failure) {
-      std::string message = "cannot load " + trust + " to verify " + peer() + ": " + openssl_reasons(failure);
-      tls_context_.reset();
-      return transport_error{std::move(message), transport_failure::connect_failed};
-    }
+    tls_context_.emplace(std::move(made).value());
     return outcome::success();
   }
 
@@ -317,42 +284,25 @@ class soap_transport final : public transport {
   result<void, error> handshake(clock_type::time_point deadline, std::chrono::milliseconds timeout) {
     SSL* session = secure_->native_handle();
     const std::string& name = checked_name();
-    error_code not_an_address;
-    (void)asio::ip::make_address(name, not_an_address);
-    const bool address_literal = !not_an_address;
-    // SNI carries host names only (RFC 6066): never an address literal.
-    bool configured = address_literal || SSL_set_tlsext_host_name(session, name.c_str()) == 1;
-    if (configured && options_.tls.verify_peer) {
-      // OpenSSL checks the name during the handshake and records "hostname mismatch" precisely.
-      X509_VERIFY_PARAM* checks = SSL_get0_param(session);
-      X509_VERIFY_PARAM_set_hostflags(checks, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-      configured = address_literal ? X509_VERIFY_PARAM_set1_ip_asc(checks, name.c_str()) == 1
-                                   : X509_VERIFY_PARAM_set1_host(checks, name.c_str(), name.size()) == 1;
-    }
-    if (!configured) {
-      std::string message =
-          "cannot use '" + name + "' as the TLS server name for " + peer() + ": " + openssl_reasons(error_code());
+    if (auto expected = detail::expect_server_name(session, name, options_.tls.verify_peer, peer()); !expected) {
       close_stream();
-      return transport_error{std::move(message), transport_failure::connect_failed};
+      return expected.error();
     }
     lowest().expires_at(deadline);
     const error_code code = run([&](auto finish) { secure_->async_handshake(ssl::stream_base::client, finish); });
     if (!code) {
       return outcome::success();
     }
-    const long verdict = SSL_get_verify_result(session);
+    // Read before the stream (and with it the session) goes.
+    std::optional<transport_error> rejected = detail::certificate_failure(session, options_.tls, name, peer());
     close_stream();
     if (code == beast::error::timeout) {
       return transport_error{
           "connecting to " + peer() + " (TLS handshake) timed out after " + milliseconds_text(timeout),
           transport_failure::timeout};
     }
-    if (options_.tls.verify_peer && verdict != X509_V_OK) {
-      const std::string trusted =
-          options_.tls.ca_file.empty() ? "the system's default store" : "'" + options_.tls.ca_file + "'";
-      return transport_error{"certificate verification failed for " + peer() + " (expected name '" + name +
-                                 "', trusting " + trusted + "): " + X509_verify_cert_error_string(verdict),
-                             transport_failure::connect_failed};
+    if (rejected) {
+      return std::move(*rejected);
     }
     return transport_error{"TLS handshake with " + peer() + " failed: " + code.message(),
                            transport_failure::connect_failed};

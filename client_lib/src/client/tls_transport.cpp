@@ -1,23 +1,17 @@
 // OCI-P over TLS (oci-p.md §1): TLS from the first byte, then the same framing as plain TCP. The
 // certificate chain and the host name are checked unless the caller switches that off.
-#include <unistd.h>
-
-#include <cerrno>
+#include <memory>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <utility>
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-#include <spdlog/spdlog.h>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
 #include "ocip/client/transport.hpp"
 #include "stream_channel.hpp"
+#include "tls_client.hpp"
 
 namespace ocip::client {
 
@@ -28,23 +22,6 @@ namespace ssl = asio::ssl;
 using detail::clock_type;
 using detail::error_code;
 using tls_stream = ssl::stream<detail::tcp::socket>;
-
-// OpenSSL's queued reasons, joined, so that a message says why (e.g. "no such file").
-std::string openssl_reasons(const error_code& fallback) {
-  std::string reasons;
-  while (const unsigned long code = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(code);
-    if (!reasons.empty()) {
-      reasons += "; ";
-    }
-    if (ERR_SYSTEM_ERROR(code)) {
-      reasons += std::generic_category().message(ERR_GET_REASON(code));  // OpenSSL keeps errno as the reason
-    } else {
-      reasons += reason != nullptr ? reason : "OpenSSL error " + std::to_string(code);
-    }
-  }
-  return reasons.empty() ? fallback.message() : reasons;
-}
 
 class tls_channel final : public detail::stream_channel<tls_stream> {
  public:
@@ -68,42 +45,11 @@ class tls_channel final : public detail::stream_channel<tls_stream> {
     if (context_) {
       return outcome::success();
     }
-    ERR_clear_error();
-    ssl::context made(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(made.native_handle(), TLS1_2_VERSION);
-    made.set_options(ssl::context::default_workarounds | ssl::context::no_compression);
-    if (tls_.verify_peer) {
-      if (auto trusted = load_trust(made); !trusted) {
-        return trusted.error();
-      }
-    } else {
-      SSL_CTX_set_verify(made.native_handle(), SSL_VERIFY_NONE, nullptr);
-      spdlog::warn("ocip tls: certificate checks are switched off for {}", peer());
+    auto made = detail::make_client_context(tls_, peer(), "ocip tls");
+    if (!made) {
+      return made.error();
     }
-    context_.emplace(std::move(made));
-    return outcome::success();
-  }
-
-  // Turns on chain checks against the configured CA file or the system's default store.
-  result<void, error> load_trust(ssl::context& made) const {
-    SSL_CTX_set_verify(made.native_handle(), SSL_VERIFY_PEER, nullptr);
-    error_code failure;
-    std::string trust = "the system's default certificate store";
-    if (tls_.ca_file.empty()) {
-      made.set_default_verify_paths(failure);
-    } else {
-      trust = "the CA file '" + tls_.ca_file + "'";
-      if (::access(tls_.ca_file.c_str(), R_OK) != 0) {
-        return transport_error{
-            "cannot read " + trust + " to verify " + peer() + ": " + std::generic_category().message(errno),
-            transport_failure::connect_failed};
-      }
-      made.load_verify_file(tls_.ca_file, failure);
-    }
-    if (failure) {
-      return transport_error{"cannot load " + trust + " to verify " + peer() + ": " + openssl_reasons(failure),
-                             transport_failure::connect_failed};
-    }
+    context_.emplace(std::move(made).value());
     return outcome::success();
   }
 
@@ -112,23 +58,8 @@ class tls_channel final : public detail::stream_channel<tls_stream> {
   result<void, error> after_connect(clock_type::time_point deadline, std::chrono::milliseconds timeout) override {
     SSL* session = stream().native_handle();
     const std::string& name = checked_name();
-    error_code not_an_address;
-    (void)asio::ip::make_address(name, not_an_address);
-    const bool address_literal = !not_an_address;
-    // SNI carries host names only; RFC 6066 forbids address literals there.
-    bool configured = address_literal || SSL_set_tlsext_host_name(session, name.c_str()) == 1;
-    if (configured && tls_.verify_peer) {
-      // OpenSSL's own name check (rather than an Asio verify callback) records a precise verify
-      // result, "hostname mismatch", for the message below.
-      X509_VERIFY_PARAM* checks = SSL_get0_param(session);
-      X509_VERIFY_PARAM_set_hostflags(checks, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-      configured = address_literal ? X509_VERIFY_PARAM_set1_ip_asc(checks, name.c_str()) == 1
-                                   : X509_VERIFY_PARAM_set1_host(checks, name.c_str(), name.size()) == 1;
-    }
-    if (!configured) {
-      return transport_error{
-          "cannot use '" + name + "' as the TLS server name for " + peer() + ": " + openssl_reasons(error_code()),
-          transport_failure::connect_failed};
+    if (auto expected = detail::expect_server_name(session, name, tls_.verify_peer, peer()); !expected) {
+      return expected.error();
     }
 
     bool timed_out = false;
@@ -144,12 +75,8 @@ class tls_channel final : public detail::stream_channel<tls_stream> {
           "connecting to " + peer() + " (TLS handshake) timed out after " + detail::milliseconds_text(timeout),
           transport_failure::timeout};
     }
-    const long verdict = SSL_get_verify_result(session);
-    if (tls_.verify_peer && verdict != X509_V_OK) {
-      const std::string trusted = tls_.ca_file.empty() ? "the system's default store" : "'" + tls_.ca_file + "'";
-      return transport_error{"certificate verification failed for " + peer() + " (expected name '" + name +
-                                 "', trusting " + trusted + "): " + X509_verify_cert_error_string(verdict),
-                             transport_failure::connect_failed};
+    if (auto rejected = detail::certificate_failure(session, tls_, name, peer())) {
+      return std::move(*rejected);
     }
     if (detail::is_peer_close(code)) {
       return transport_error{
