@@ -9,6 +9,7 @@
 
 #include "ocip/mock/sso_rules.hpp"
 #include "ocip/protocol/password.hpp"
+#include "ocip/protocol/xml_text.hpp"
 
 namespace ocip::mock {
 namespace {
@@ -111,18 +112,13 @@ struct field_check {
   std::optional<command> error;
 };
 
-/// XML Schema lengths count characters; text in the model is UTF-8.
-std::size_t code_points(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 field_check required_text(const command& cmd, std::string_view name, std::size_t min_length, std::size_t max_length) {
   const element* field = cmd.field(name);
   if (field == nullptr) {
     return {std::nullopt, validation_error(cmd.type + ": missing required element '" + std::string(name) + "'")};
   }
-  if (const std::size_t length = code_points(field->text); length < min_length || length > max_length) {
+  if (const std::size_t length = protocol::utf8_character_count(field->text);
+      length < min_length || length > max_length) {
     return {std::nullopt, validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
                                            "' is not facet-valid with respect to length " + std::to_string(min_length) +
                                            ".." + std::to_string(max_length))};
@@ -270,7 +266,7 @@ class handlers {
   std::string user_domain_of(const principal& who) const {
     if (const auto at = who.id.rfind('@'); at != std::string::npos && at + 1 < who.id.size()) {
       std::string domain = who.id.substr(at + 1);
-      if (code_points(domain) <= max_user_domain_length) {
+      if (protocol::utf8_character_count(domain) <= max_user_domain_length) {
         return domain;
       }
     }
@@ -293,7 +289,7 @@ struct session_less_identity {
 /// Session-less documents name a pre-authenticated identity instead of a session (§3); a real
 /// server accepts them only from hosts on its access list, here mock.trusted_addresses.
 session_less_identity identify_session_less(const world& w, const document& doc, const connection_state& connection) {
-  const std::optional<std::string> peer = canonical_ip_address(peer_address_of(connection));
+  const std::optional<std::string> peer = canonical_ip_address(connection.peer_address);
   const auto& trusted = w.mock.trusted_addresses;
   if (!peer || std::find(trusted.begin(), trusted.end(), *peer) == trusted.end()) {
     // Mock-defined: what a real server answers an untrusted host is not publicly known.
@@ -351,22 +347,6 @@ const route* find_route(std::string_view type) {
 }
 
 }  // namespace
-
-std::string peer_address_of(const connection_state& connection) {
-  if (!connection.peer_address.empty()) {
-    return connection.peer_address;
-  }
-  const std::string_view remote = connection.remote;
-  if (remote.starts_with('[')) {
-    const auto close = remote.find(']');
-    return close == std::string_view::npos ? std::string() : std::string(remote.substr(1, close - 1));
-  }
-  const auto colon = remote.rfind(':');
-  if (colon == std::string_view::npos || remote.find(':') != colon) {
-    return std::string(remote);  // no port, or a bare IPv6 address
-  }
-  return std::string(remote.substr(0, colon));
-}
 
 dispatcher::dispatcher(world& w, token_source& tokens, std::shared_ptr<const schema_validator> validator)
     : world_(w), tokens_(tokens), validator_(std::move(validator)) {}

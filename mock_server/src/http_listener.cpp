@@ -50,6 +50,7 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
       : stream_(std::move(stream)), context_(context), service_(std::move(service)), kind_(std::move(kind)) {
     const auto& socket = beast::get_lowest_layer(stream_).socket();
     peer_.remote = describe_peer(socket);
+    peer_.address = peer_ip_address(socket);
     boost::system::error_code ec;
     const auto local = socket.local_endpoint(ec);
     if (!ec) {

@@ -63,6 +63,12 @@ std::string describe_peer(const tcp::socket::lowest_layer_type& socket) {
   return endpoint{peer.address().to_string(), peer.port()}.to_string();
 }
 
+std::string peer_ip_address(const tcp::socket::lowest_layer_type& socket) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  return ec ? std::string() : peer.address().to_string();
+}
+
 result<void, std::string> open_acceptor(tcp::acceptor& acceptor, const endpoint& where, std::string_view kind) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(where.address, ec);

@@ -112,6 +112,9 @@ result<void, std::string> start_http_listener(server_context& context, listener_
 /// "127.0.0.1:40123" for a peer, or "unknown peer".
 std::string describe_peer(const tcp::socket::lowest_layer_type& socket);
 
+/// The peer's IP address alone ("127.0.0.1", "::1"), or empty when the socket has no peer.
+std::string peer_ip_address(const tcp::socket::lowest_layer_type& socket);
+
 /// Opens, binds and listens; the error names the listener kind and the address.
 result<void, std::string> open_acceptor(tcp::acceptor& acceptor, const endpoint& where, std::string_view kind);
 

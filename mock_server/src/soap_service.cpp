@@ -298,6 +298,7 @@ soap_outcome soap_service::handle_post(const http_request& request, const http_p
     cookie = new_cookie;
   }
   state->remote = peer.remote;
+  state->peer_address = peer.address;
   const auto with_cookie = [&](http_response response) {
     if (!new_cookie.empty()) {
       response.set(http::field::set_cookie, std::string(cookie_name) + "=" + new_cookie + "; Path=/" +

@@ -60,8 +60,9 @@ class soap_session_store {
 
 /// Where a request came in, for the WSDL's address and for logs.
 struct http_peer {
-  std::string remote;  ///< "127.0.0.1:40123", for logs
-  std::string local;   ///< the listener's address as the client reached it, "127.0.0.1:8080"
+  std::string remote;   ///< "127.0.0.1:40123", for logs
+  std::string address;  ///< the peer's IP address alone, for the trusted-address check
+  std::string local;    ///< the listener's address as the client reached it, "127.0.0.1:8080"
 };
 
 /// What to do with one request.

@@ -83,6 +83,7 @@ class reply_collector {
  public:
   reply_collector() : world_(mock::load_default_scenario().initial), tokens_(std::optional<std::uint64_t>{99}) {
     connection_.remote = "127.0.0.1:40000";
+    connection_.peer_address = "127.0.0.1";
   }
 
   /// Sends one document; returns its reply commands (and keeps them).

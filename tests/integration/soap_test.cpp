@@ -908,6 +908,17 @@ TEST(SoapOverHttps, ClientVerifiesTheGeneratedCertificateAndGetsAToken) {
   EXPECT_TRUE(client::is_transport_failure(connected.error(), client::transport_failure::connect_failed));
   EXPECT_THAT(client::describe(connected.error()), HasSubstr("certificate verification failed"));
 
+  // A CA file that cannot be read is named, with the reason, as over OCI-P/TLS.
+  client::client_options missing_ca = options;
+  missing_ca.tls.ca_file = certificate + ".missing";
+  client::client unreadable(missing_ca);
+  const auto not_loaded = unreadable.connect();
+  ASSERT_FALSE(not_loaded);
+  EXPECT_TRUE(client::is_transport_failure(not_loaded.error(), client::transport_failure::connect_failed));
+  EXPECT_THAT(client::describe(not_loaded.error()),
+              HasSubstr("cannot read the CA file '" + certificate + ".missing' to verify"));
+  EXPECT_THAT(client::describe(not_loaded.error()), HasSubstr("No such file or directory"));
+
   // The wrong name is refused too, unless checks are switched off explicitly.
   client::client_options wrong_name = options;
   wrong_name.tls.server_name = "not-this-host.example.com";

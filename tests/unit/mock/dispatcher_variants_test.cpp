@@ -53,7 +53,10 @@ std::string detail_of(const command& reply) {
 
 class VariantsTest : public ::testing::Test {
  protected:
-  VariantsTest() { connection_.remote = "10.1.2.3:40000"; }
+  VariantsTest() {
+    connection_.remote = "10.1.2.3:40000";
+    connection_.peer_address = "10.1.2.3";
+  }
 
   dispatch_result send_all(const document& doc) { return decide_.dispatch(doc, connection_); }
 
@@ -74,20 +77,6 @@ class VariantsTest : public ::testing::Test {
 };
 
 // ---- peer address --------------------------------------------------------------------------------
-
-TEST(PeerAddress, TakenFromRemoteWhenNotSet) {
-  connection_state connection;
-  connection.remote = "192.0.2.7:51000";
-  EXPECT_EQ(peer_address_of(connection), "192.0.2.7");
-  connection.remote = "[2001:db8::1]:2208";
-  EXPECT_EQ(peer_address_of(connection), "2001:db8::1");
-  connection.remote = "::1";
-  EXPECT_EQ(peer_address_of(connection), "::1");
-  connection.remote = "unknown peer";
-  EXPECT_EQ(peer_address_of(connection), "unknown peer");
-  connection.peer_address = "198.51.100.4";
-  EXPECT_EQ(peer_address_of(connection), "198.51.100.4");
-}
 
 TEST(PeerAddress, CanonicalFormMakesSpellingsEqual) {
   EXPECT_EQ(canonical_ip_address("127.0.0.1"), "127.0.0.1");
@@ -172,19 +161,30 @@ TEST_F(VariantsTest, ExternalUserIdentityIsUnauthorizedEvenFromATrustedPeer) {
   EXPECT_EQ(summary_of(result.reply->commands.at(0)), "[Error 5404] Unauthorized transaction.");
 }
 
-TEST_F(VariantsTest, TrustIsByCanonicalAddressAndPeerAddressWins) {
+TEST_F(VariantsTest, TrustIsByCanonicalPeerAddressNotTheLoggedRemote) {
   world_.mock.trusted_addresses = {"::1"};
   connection_.remote = "[0:0:0:0:0:0:0:1]:50000";
+  connection_.peer_address = "0:0:0:0:0:0:0:1";
   auto v6 =
       send_all(make_document("sysadmin", {make_command("AvailabilityTestRequest", {})}, addressing_kind::user_id));
   ASSERT_TRUE(v6.reply);
   EXPECT_EQ(v6.reply->commands.at(0).type, "SuccessResponse");
 
-  connection_.peer_address = "10.9.9.9";  // the session layer's word beats the parsed remote
+  connection_.peer_address = "10.9.9.9";  // the remote, for logs only, still says ::1
   auto other =
       send_all(make_document("sysadmin", {make_command("AvailabilityTestRequest", {})}, addressing_kind::user_id));
   ASSERT_TRUE(other.reply);
   EXPECT_EQ(summary_of(other.reply->commands.at(0)), "[Error 5404] Unauthorized transaction.");
+}
+
+TEST_F(VariantsTest, AnUnknownPeerIsTrustedByNoList) {
+  world_.mock.trusted_addresses = {"10.1.2.3"};
+  connection_.remote = "unknown peer";
+  connection_.peer_address.clear();  // what a session sets when the socket has no peer
+  auto result =
+      send_all(make_document("sysadmin", {make_command("AvailabilityTestRequest", {})}, addressing_kind::user_id));
+  ASSERT_TRUE(result.reply);
+  EXPECT_EQ(summary_of(result.reply->commands.at(0)), "[Error 5404] Unauthorized transaction.");
 }
 
 // ---- logout --------------------------------------------------------------------------------------

@@ -36,14 +36,11 @@ struct session_state {
 struct connection_state {
   std::map<std::string, session_state, std::less<>> sessions;
   std::string transport = "tcp";  ///< "tcp", "tls" or "soap"
-  std::string remote;             ///< peer address, for logs
+  std::string remote;             ///< peer address and port, for logs
   /// The peer's IP address alone (no port), for the trusted-address check of session-less
-  /// documents; empty: taken from `remote` ("ADDR:PORT" or "[ADDR]:PORT").
+  /// documents; empty (peer unknown): trusted by no list.
   std::string peer_address;
 };
-
-/// The peer's IP address: `peer_address` when set, else the address part of `remote`.
-[[nodiscard]] std::string peer_address_of(const connection_state& connection);
 
 /// What to do with a request document.
 struct dispatch_result {
