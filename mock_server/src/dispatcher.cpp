@@ -323,6 +323,56 @@ session_less_identity identify_session_less(const world& w, const document& doc,
   return {std::nullopt, unauthorized()};
 }
 
+/// The device a world change names: given in full, or (device_from_request) the one the request
+/// names by deviceLevel and deviceName, looked up in the reach of the request's userId.
+device* device_of_change(world& w, const world_change& change, const command& cmd) {
+  if (!change.device_from_request) {
+    const std::optional<device_level> level = parse_device_level(change.device_level);
+    if (!level) {
+      return nullptr;
+    }
+    return w.find_device(device_key{*level, change.service_provider, change.group, change.device_name});
+  }
+  const std::optional<device_level> level = parse_device_level(cmd.field_text("deviceLevel").value_or(""));
+  const std::string_view name = cmd.field_text("deviceName").value_or("");
+  const user* owner = w.find_user(cmd.field_text("userId").value_or(""));
+  if (!level || owner == nullptr) {
+    return nullptr;
+  }
+  const device* found = find_device_in_reach(w, *owner, *level, name);
+  return found == nullptr ? nullptr : w.find_device(found->key);
+}
+
+/// Makes a matched rule's world changes, in order; a change whose device is gone does nothing.
+void apply_changes(world& w, const rule& matched, const command& cmd) {
+  for (const world_change& change : matched.changes) {
+    device* target = device_of_change(w, change, cmd);
+    if (target == nullptr) {
+      continue;
+    }
+    switch (change.what) {
+      case world_change::kind::lock_device:
+        target->locked = true;
+        break;
+      case world_change::kind::unlock_device:
+        target->locked = false;
+        break;
+    }
+  }
+}
+
+/// The index of the first rule that matches the command and has uses left.
+std::optional<std::size_t> first_matching_rule(const world& w, const command& cmd, const match_context& context) {
+  const auto& rules = w.scripting.rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const bool spent = rules[i].times && w.progress.matches[i] >= *rules[i].times;
+    if (!spent && matches(rules[i].when, cmd, context)) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
 using handler = command (handlers::*)(const request&);
 
 /// A request type the mock answers.
@@ -373,7 +423,7 @@ dispatch_result dispatcher::dispatch(const document& request_doc, connection_sta
     command response = validation_error(too_many_commands_message(request_doc.commands.size()));
     response.echo = "";
     reply.commands.push_back(std::move(response));
-    return {std::move(reply), false};
+    return {std::move(reply), false, std::nullopt, std::vector<command_trace>(request_doc.commands.size())};
   }
 
   // A session-less document keeps nothing: its identity holds for this document only.
@@ -390,7 +440,37 @@ dispatch_result dispatcher::dispatch(const document& request_doc, connection_sta
 
   handlers handle(world_, tokens_);
   bool close_after = false;
+  std::optional<fault> failure;
+  std::vector<command_trace> trace;
+  world_.progress.matches.resize(world_.scripting.rules.size(), 0);
   for (const command& cmd : request_doc.commands) {
+    command_trace& traced = trace.emplace_back();
+    // Scripted rules come before every built-in behaviour, validation included.
+    const std::string login_user = session->login ? session->login->id : std::string();
+    const match_context context{login_user, connection.transport, world_.progress.state};
+    if (const std::optional<std::size_t> index = first_matching_rule(world_, cmd, context)) {
+      const rule& matched = world_.scripting.rules[*index];
+      ++world_.progress.matches[*index];
+      traced.rule = matched.name;
+      apply_changes(world_, matched, cmd);
+      if (matched.next_state) {
+        world_.progress.state = *matched.next_state;
+      }
+      if (matched.failure && !failure) {
+        failure = matched.failure;
+      }
+      if (matched.reply.what == scripted_reply::kind::response) {
+        finish(matched.reply.response, cmd);
+        continue;
+      }
+      if (matched.reply.what == scripted_reply::kind::error) {
+        finish(error_reply_command(matched.reply.error_code, matched.reply.error_text, matched.reply.error_detail),
+               cmd);
+        continue;
+      }
+    } else if (!world_.scripting.rules.empty()) {
+      traced.miss = closest_rule(world_.scripting, cmd, context);
+    }
     const route* known = find_route(cmd.type);
     if (known == nullptr) {
       // Also when a validator is loaded: this is the real server's wording for a type it lacks.
@@ -409,7 +489,7 @@ dispatch_result dispatcher::dispatch(const document& request_doc, connection_sta
     }
     if (known->needs_login && !session->login) {
       if (world_.mock.before_login == before_login_behaviour::close_connection) {
-        return {std::nullopt, true};
+        return {std::nullopt, true, std::move(failure), std::move(trace)};
       }
       finish(error_reply_command(not_logged_in_code, "Not logged in: log in on this session and connection first"),
              cmd);
@@ -419,13 +499,13 @@ dispatch_result dispatcher::dispatch(const document& request_doc, connection_sta
     command response = (handle.*(known->handle))(req);
     if (cmd.type == "LogoutRequest") {
       if (world_.mock.logout == logout_behaviour::close) {
-        return {std::nullopt, true};
+        return {std::nullopt, true, std::move(failure), std::move(trace)};
       }
       close_after = close_after || world_.mock.logout == logout_behaviour::reply_then_close;
     }
     finish(std::move(response), cmd);
   }
-  return {std::move(reply), close_after};
+  return {std::move(reply), close_after, std::move(failure), std::move(trace)};
 }
 
 }  // namespace ocip::mock

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ocip/mock/schema.hpp"
 #include "ocip/mock/token_source.hpp"
@@ -42,10 +43,19 @@ struct connection_state {
   std::string peer_address;
 };
 
+/// How one request command was decided, for the journal.
+struct command_trace {
+  std::string rule;               ///< name of the rule that matched it; empty: none did
+  std::optional<near_miss> miss;  ///< when no rule matched: the closest rule and what differed
+};
+
 /// What to do with a request document.
 struct dispatch_result {
   std::optional<protocol::document> reply;  ///< the reply, if one is to be written
   bool close_after = false;                 ///< close the connection (after writing any reply)
+  /// How the reply misbehaves on the wire, from the first matched rule that has a fault.
+  std::optional<fault> failure;
+  std::vector<command_trace> trace;  ///< one per request command, in order
 };
 
 /// Decides every request against the world. Holds no I/O: sessions only move bytes.

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ocip/mock/script.hpp"
+
 namespace ocip::mock {
 
 /// Where an access device lives (schema AccessDeviceLevel).
@@ -170,6 +172,8 @@ struct world {
   std::vector<trunk_group> trunk_groups;
   std::vector<administrator> administrators;
   settings mock;
+  script scripting;          ///< the scenario's rules, tried before the built-in behaviour
+  script_progress progress;  ///< the script's current state and rule match counts
 
   // Lookups return nullptr when there is no such thing; pointers stay valid until the list changes.
 

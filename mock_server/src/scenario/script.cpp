@@ -1,0 +1,158 @@
+#include "ocip/mock/script.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace ocip::mock {
+namespace {
+
+std::string quoted(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
+
+std::string any_of(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) {
+    out += out.empty() ? "" : " or ";
+    out += name;
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view wanted) {
+  return std::find(names.begin(), names.end(), wanted) != names.end();
+}
+
+/// Why one field condition fails, or nullopt when it holds.
+std::optional<std::string> field_mismatch(const field_condition& condition, const protocol::command& request) {
+  const protocol::element* field = find_field(request, condition.path);
+  const std::string label = "field " + condition.path;
+  switch (condition.test) {
+    case field_condition::kind::present:
+      return field != nullptr ? std::nullopt : std::optional<std::string>(label + ": wanted present, got absent");
+    case field_condition::kind::absent:
+      return field == nullptr ? std::nullopt : std::optional<std::string>(label + ": wanted absent, got present");
+    case field_condition::kind::equals:
+      if (field == nullptr) {
+        return label + ": wanted " + quoted(condition.value) + ", got absent";
+      }
+      if (field->text != condition.value || !field->children.empty()) {
+        return label + ": wanted " + quoted(condition.value) + ", got " + quoted(field->text);
+      }
+      return std::nullopt;
+    case field_condition::kind::regex:
+      if (field == nullptr) {
+        return label + ": wanted to match /" + condition.value + "/, got absent";
+      }
+      if (!condition.compiled || !std::regex_match(field->text, *condition.compiled)) {
+        return label + ": wanted to match /" + condition.value + "/, got " + quoted(field->text);
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+field_condition field_condition::matching(std::string path, std::string pattern) {
+  field_condition condition{std::move(path), kind::regex, pattern, nullptr};
+  condition.compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+  return condition;
+}
+
+const protocol::element* find_field(const protocol::command& request, std::string_view path) {
+  std::size_t slash = path.find('/');
+  const protocol::element* current = request.field(path.substr(0, slash));
+  while (current != nullptr && slash != std::string_view::npos) {
+    path.remove_prefix(slash + 1);
+    slash = path.find('/');
+    current = current->child(path.substr(0, slash));
+  }
+  return current;
+}
+
+std::vector<std::string> mismatches(const request_pattern& pattern, const protocol::command& request,
+                                    const match_context& context) {
+  std::vector<std::string> found;
+  if (!pattern.commands.empty() && !contains(pattern.commands, request.type)) {
+    found.push_back("command: wanted " + any_of(pattern.commands) + ", got " + request.type);
+  }
+  for (const auto& condition : pattern.fields) {
+    if (auto differs = field_mismatch(condition, request)) {
+      found.push_back(std::move(*differs));
+    }
+  }
+  if (pattern.login_user && *pattern.login_user != context.login_user) {
+    const auto describe = [](std::string_view user) { return user.empty() ? std::string("no login") : quoted(user); };
+    found.push_back("user: wanted " + describe(*pattern.login_user) + ", got " + describe(context.login_user));
+  }
+  if (!pattern.transports.empty() && !contains(pattern.transports, context.transport)) {
+    found.push_back("transport: wanted " + any_of(pattern.transports) + ", got " + std::string(context.transport));
+  }
+  if (!pattern.states.empty() && !contains(pattern.states, context.state)) {
+    found.push_back("state: wanted " + any_of(pattern.states) + ", got " + std::string(context.state));
+  }
+  return found;
+}
+
+bool matches(const request_pattern& pattern, const protocol::command& request, const match_context& context) {
+  return mismatches(pattern, request, context).empty();
+}
+
+std::optional<near_miss> closest_rule(const script& rules, const protocol::command& request,
+                                      const match_context& context) {
+  std::optional<near_miss> best;
+  for (const auto& each : rules.rules) {
+    if (!each.when.commands.empty() && !contains(each.when.commands, request.type)) {
+      continue;
+    }
+    std::vector<std::string> differences = mismatches(each.when, request, context);
+    if (differences.empty()) {
+      continue;  // it matched: not a near miss (its uses may be spent)
+    }
+    if (!best || differences.size() < best->differences.size()) {
+      best = near_miss{each.name, std::move(differences)};
+    }
+  }
+  return best;
+}
+
+std::string source_location::to_string() const {
+  return file + ":" + std::to_string(line);
+}
+
+namespace {
+constexpr std::array<std::pair<fault::kind, std::string_view>, 10> fault_names{{
+    {fault::kind::none, "none"},
+    {fault::kind::no_reply, "no_reply"},
+    {fault::kind::close_before_reply, "close_before_reply"},
+    {fault::kind::close_after_reply, "close_after_reply"},
+    {fault::kind::reset, "reset"},
+    {fault::kind::slice, "slice"},
+    {fault::kind::truncate, "truncate"},
+    {fault::kind::garbage, "garbage"},
+    {fault::kind::http_500, "http_500"},
+    {fault::kind::soap_fault, "soap_fault"},
+}};
+}  // namespace
+
+std::string_view to_string(fault::kind kind) {
+  for (const auto& [each, name] : fault_names) {
+    if (each == kind) {
+      return name;
+    }
+  }
+  return "none";
+}
+
+std::optional<fault::kind> parse_fault_kind(std::string_view text) {
+  for (const auto& [each, name] : fault_names) {
+    if (name == text) {
+      return each;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace ocip::mock
