@@ -405,7 +405,21 @@ void dispatcher::set_schema_validator(std::shared_ptr<const schema_validator> va
   validator_ = std::move(validator);
 }
 
+void dispatcher::set_observer(observer watch) {
+  observer_ = std::move(watch);
+}
+
 dispatch_result dispatcher::dispatch(const document& request_doc, connection_state& connection) {
+  const auto started = std::chrono::steady_clock::now();
+  dispatch_result result = decide(request_doc, connection);
+  if (observer_) {
+    observer_(request_doc, connection, result,
+              std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
+  }
+  return result;
+}
+
+dispatch_result dispatcher::decide(const document& request_doc, connection_state& connection) {
   document reply;
   reply.protocol = request_doc.protocol;
   reply.addressing = request_doc.addressing;

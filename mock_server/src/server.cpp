@@ -140,17 +140,49 @@ void listener_set::close_all() {
 
 }  // namespace detail
 
-struct server::impl {
+struct server::impl final : detail::scenario_control {
   impl(scenario loaded, server_options opts)
-      : current(std::move(loaded)),
-        live(current.initial),
+      : current_scenario(std::move(loaded)),
+        live_world(fresh_world(current_scenario)),
         options(std::move(opts)),
-        tokens(live.mock.token_seed),
-        decide(live, tokens),
-        context{io, decide, options, registry} {}
+        tokens(live_world.mock.token_seed),
+        decide(live_world, tokens),
+        context{io, decide, options, registry, *this} {}
 
-  scenario current;
-  world live;
+  /// The world a scenario starts with: its script at its initial state, no rule used yet.
+  static world fresh_world(const scenario& from) {
+    world fresh = from.initial;
+    fresh.progress = script_progress{fresh.scripting.initial_state, {}};
+    return fresh;
+  }
+
+  [[nodiscard]] const scenario& current() const override { return current_scenario; }
+
+  [[nodiscard]] world& live() override { return live_world; }
+
+  void reset() override {
+    live_world = fresh_world(current_scenario);
+    tokens = token_source(live_world.mock.token_seed);
+    spdlog::info("world reset to scenario {}", current_scenario.source);
+  }
+
+  void replace(scenario next, bool keep_state) override {
+    current_scenario = std::move(next);
+    if (!keep_state) {
+      reset();
+      return;
+    }
+    const bool same_rules = live_world.scripting.rules.size() == current_scenario.initial.scripting.rules.size();
+    live_world.mock = current_scenario.initial.mock;
+    live_world.scripting = current_scenario.initial.scripting;
+    if (!same_rules) {
+      live_world.progress.matches.clear();  // counts follow rules by position: start them again
+    }
+    spdlog::info("serving scenario {}; live world kept", current_scenario.source);
+  }
+
+  scenario current_scenario;
+  world live_world;
   server_options options;
   token_source tokens;
   dispatcher decide;
@@ -219,6 +251,15 @@ endpoint server::tcp_endpoint() const {
 
 void server::run() {
   impl_->io.run();
+}
+
+void server::reset() {
+  asio::post(impl_->io, [this] { impl_->reset(); });
+}
+
+void server::replace_scenario(scenario next, bool keep_state) {
+  asio::post(impl_->io,
+             [this, next = std::move(next), keep_state]() mutable { impl_->replace(std::move(next), keep_state); });
 }
 
 void server::stop() {

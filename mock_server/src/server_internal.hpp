@@ -62,12 +62,33 @@ class connection_registry {
   std::list<std::weak_ptr<closable>> live_;
 };
 
+/// The scenario being served and the live world, for the admin API and the scenario watcher.
+/// Every call is made on the server's thread.
+class scenario_control {
+ public:
+  virtual ~scenario_control() = default;
+  /// The scenario as loaded (the world a reset goes back to).
+  [[nodiscard]] virtual const scenario& current() const = 0;
+  /// The live world, as requests have changed it.
+  [[nodiscard]] virtual world& live() = 0;
+  /// Puts the live world back as the current scenario describes it (see server::reset).
+  virtual void reset() = 0;
+  /// Serves another scenario (see server::replace_scenario).
+  virtual void replace(scenario next, bool keep_state) = 0;
+
+ protected:
+  scenario_control() = default;
+  scenario_control(const scenario_control&) = default;
+  scenario_control& operator=(const scenario_control&) = default;
+};
+
 /// What every listener and session of one server uses. All of it lives on the server's one thread.
 struct server_context {
   asio::io_context& io;
   dispatcher& decide;
   const server_options& options;
   connection_registry& registry;
+  scenario_control& control;
 };
 
 /// One bound listener: its kind, its acceptor and the address it actually listens on.

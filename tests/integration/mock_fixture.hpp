@@ -13,20 +13,17 @@ namespace ocip::testing {
 /// The mock on the default scenario (or given scenario text), served on its own thread.
 class running_mock {
  public:
-  explicit running_mock(std::string_view scenario_text = {}) {
-    auto loaded = scenario_text.empty() ? result<mock::scenario, mock::scenario_error>(mock::load_default_scenario())
-                                        : mock::load_scenario_text(scenario_text, "test scenario");
-    if (!loaded) {
-      ADD_FAILURE() << loaded.error().to_string();
-      loaded = mock::load_default_scenario();
-    }
+  explicit running_mock(std::string_view scenario_text = {}) : running_mock(load(scenario_text)) {}
+
+  /// The mock on a scenario made in code (e.g. the default one with rules added).
+  explicit running_mock(mock::scenario loaded) {
     mock::server_options options;
     options.tcp = {"127.0.0.1", 0};
     options.tls = mock::endpoint{"127.0.0.1", 0};   // with a generated certificate
     options.http = mock::endpoint{"127.0.0.1", 0};  // SOAP
     options.max_document_bytes = 64 * 1024;
     options.idle_timeout = std::chrono::seconds(20);
-    server_.emplace(std::move(loaded).value(), options);
+    server_.emplace(std::move(loaded), options);
     auto started = server_->start();
     if (!started) {
       ADD_FAILURE() << started.error();
@@ -59,6 +56,16 @@ class running_mock {
   mock::server& server() { return *server_; }
 
  private:
+  static mock::scenario load(std::string_view scenario_text) {
+    auto loaded = scenario_text.empty() ? result<mock::scenario, mock::scenario_error>(mock::load_default_scenario())
+                                        : mock::load_scenario_text(scenario_text, "test scenario");
+    if (!loaded) {
+      ADD_FAILURE() << loaded.error().to_string();
+      return mock::load_default_scenario();
+    }
+    return std::move(loaded).value();
+  }
+
   std::optional<mock::server> server_;
   std::thread thread_;
 };

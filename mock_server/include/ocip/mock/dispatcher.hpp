@@ -1,6 +1,8 @@
 #pragma once
 /// The mock's decisions: a request document and the connection's login state in, a reply out.
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,10 +70,21 @@ class dispatcher {
   /// Validates request commands from now on (nullptr: no longer). Call between dispatches only.
   void set_schema_validator(std::shared_ptr<const schema_validator> validator);
 
+  /// Sees every decided exchange: the request, the connection as it is after the decision, the
+  /// result and how long deciding took. Called on the dispatching thread, after each dispatch().
+  using observer = std::function<void(const protocol::document& request, const connection_state& connection,
+                                      const dispatch_result& result, std::chrono::microseconds took)>;
+
+  /// Sets the observer (an empty function: none). Call between dispatches only.
+  void set_observer(observer watch);
+
   /// The reply to one request document on a connection.
   [[nodiscard]] dispatch_result dispatch(const protocol::document& request, connection_state& connection);
 
  private:
+  dispatch_result decide(const protocol::document& request, connection_state& connection);
+
+  observer observer_;
   world& world_;
   token_source& tokens_;
   std::shared_ptr<const schema_validator> validator_;

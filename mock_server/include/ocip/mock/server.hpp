@@ -73,6 +73,16 @@ class server {
   /// Closes the listeners and every live connection; idempotent and thread-safe.
   void stop();
 
+  /// Puts the world back as the current scenario describes it: its devices, users and locks, the
+  /// script's state and rule counts, and (with a token seed) the token sequence. Logins and
+  /// connections stay. Thread-safe: it runs on the server's thread, after the requests already
+  /// being decided.
+  void reset();
+  /// Serves another scenario from now on. `keep_state`: the live world (what provisioning and rules
+  /// changed, the script's state) stays and only the scenario's rules and mock settings are
+  /// replaced; otherwise the world becomes the new scenario's. Thread-safe, as reset().
+  void replace_scenario(scenario next, bool keep_state);
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
