@@ -1,42 +1,86 @@
 #include "ocip/mock/dispatcher.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
+#include "handlers.hpp"
 #include "ocip/mock/sso_rules.hpp"
 #include "ocip/protocol/password.hpp"
 #include "ocip/protocol/xml_text.hpp"
+#include "world_changes.hpp"
 
 namespace ocip::mock {
-namespace {
 
 using protocol::command;
 using protocol::document;
 using protocol::element;
 using protocol::error_response;
 
+namespace detail {
+
+command error_command(int code, std::string_view text, std::optional<std::string> detail) {
+  return error_response::make(code, text, std::move(detail)).to_command();
+}
+
+command validation_error(std::string detail) {
+  return error_command(6004, "OCI XML Request validation error", std::move(detail));
+}
+
+command unauthorized() {
+  return error_command(5404, "Unauthorized transaction.");
+}
+
+field_check required_text(const command& cmd, std::string_view name, std::size_t min_length, std::size_t max_length) {
+  const element* field = cmd.field(name);
+  if (field == nullptr) {
+    return {std::nullopt, validation_error(cmd.type + ": missing required element '" + std::string(name) + "'")};
+  }
+  if (const std::size_t length = protocol::utf8_character_count(field->text);
+      length < min_length || length > max_length) {
+    return {std::nullopt, validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
+                                           "' is not facet-valid with respect to length " + std::to_string(min_length) +
+                                           ".." + std::to_string(max_length))};
+  }
+  return {field->text, std::nullopt};
+}
+
+bool may_act_on(const principal& who, const user& target) {
+  switch (who.type) {
+    case principal::kind::system:
+    case principal::kind::provisioning:
+      return true;
+    case principal::kind::service_provider:
+      return who.service_provider == target.service_provider;
+    case principal::kind::group:
+      return who.service_provider == target.service_provider && who.group == target.group;
+    case principal::kind::user:
+      return who.id == target.id;
+  }
+  return false;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::error_command;
+using detail::handler_context;
+using detail::request;
+using detail::required_text;
+using detail::route;
+using detail::unauthorized;
+using detail::validation_error;
+
 /// Mock-defined: the public record does not say what a real server answers before login (§4).
 constexpr int not_logged_in_code = 9100;
 
 /// Longest userDomain a login response may carry (schema NetAddress).
 constexpr std::size_t max_user_domain_length = 80;
-
-command error_reply_command(int code, std::string_view text, std::optional<std::string> detail = std::nullopt) {
-  return error_response::make(code, text, std::move(detail)).to_command();
-}
-
-/// What a real server answers for a request that breaks the schema (§6).
-command validation_error(std::string detail) {
-  return error_reply_command(6004, "OCI XML Request validation error", std::move(detail));
-}
-
-command unauthorized() {
-  return error_reply_command(5404, "Unauthorized transaction.");
-}
 
 std::string_view login_type_name(principal::kind type) {
   switch (type) {
@@ -84,201 +128,155 @@ std::optional<account> find_account(const world& w, std::string_view id) {
   return std::nullopt;
 }
 
-/// True when the principal may act on this user (§4: administrators inside their scope, users on themselves).
-bool may_act_on(const principal& who, const user& target) {
-  switch (who.type) {
-    case principal::kind::system:
-    case principal::kind::provisioning:
-      return true;
-    case principal::kind::service_provider:
-      return who.service_provider == target.service_provider;
-    case principal::kind::group:
-      return who.service_provider == target.service_provider && who.group == target.group;
-    case principal::kind::user:
-      return who.id == target.id;
-  }
-  return false;
-}
-
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
-/// A required leaf field with the schema's length facets; the error is the real server's 6004.
-struct field_check {
-  std::optional<std::string> value;
-  std::optional<command> error;
-};
-
-field_check required_text(const command& cmd, std::string_view name, std::size_t min_length, std::size_t max_length) {
-  const element* field = cmd.field(name);
-  if (field == nullptr) {
-    return {std::nullopt, validation_error(cmd.type + ": missing required element '" + std::string(name) + "'")};
+/// The domain part of the login id; else the group's user domain; else the mock's own. Always
+/// schema-valid (NetAddress: 1 to 80 characters).
+std::string user_domain_of(const world& w, const principal& who) {
+  if (const auto at = who.id.rfind('@'); at != std::string::npos && at + 1 < who.id.size()) {
+    std::string domain = who.id.substr(at + 1);
+    if (protocol::utf8_character_count(domain) <= max_user_domain_length) {
+      return domain;
+    }
   }
-  if (const std::size_t length = protocol::utf8_character_count(field->text);
-      length < min_length || length > max_length) {
-    return {std::nullopt, validation_error(cmd.type + ": value '" + field->text + "' of element '" + std::string(name) +
-                                           "' is not facet-valid with respect to length " + std::to_string(min_length) +
-                                           ".." + std::to_string(max_length))};
+  if (const group* g = w.find_group(who.service_provider, who.group); g != nullptr && !g->user_domain.empty()) {
+    return g->user_domain;
   }
-  return {field->text, std::nullopt};
+  return "localhost";
 }
 
-/// One request command with everything its handler may look at.
-struct request {
-  const command& cmd;
-  const std::string& session_id;
-  session_state& session;
-  connection_state& connection;
-};
+command login_response(const world& w, const principal& who, bool is_22v5) {
+  command reply{is_22v5 ? "LoginResponse22V5" : "LoginResponse14sp4", std::nullopt, {}, {}};
+  reply.fields.push_back(element::leaf("loginType", std::string(login_type_name(who.type))));
+  reply.fields.push_back(element::leaf("locale", "en_US"));
+  reply.fields.push_back(element::leaf("encoding", "ISO-8859-1"));
+  if (!who.group.empty()) {
+    reply.fields.push_back(element::leaf("groupId", who.group));
+  }
+  if (!who.service_provider.empty()) {
+    reply.fields.push_back(element::leaf("serviceProviderId", who.service_provider));
+  }
+  const service_provider* provider = w.find_service_provider(who.service_provider);
+  reply.fields.push_back(
+      element::leaf("isEnterprise", provider != nullptr && provider->is_enterprise ? "true" : "false"));
+  reply.fields.push_back(element::leaf("userDomain", user_domain_of(w, who)));
+  return reply;
+}
 
-class handlers {
- public:
-  handlers(world& w, token_source& tokens) : world_(w), tokens_(tokens) {}
+command authentication(handler_context& context, const request& req) {
+  auto user_id = required_text(req.cmd, "userId", 1, 161);
+  if (user_id.error) {
+    return *user_id.error;
+  }
+  // An unknown user still gets a nonce; the login that follows fails with 4962 (§4).
+  req.session.nonce = context.tokens.next_nonce();
+  req.session.nonce_user_id = *user_id.value;
+  command reply{"AuthenticationResponse", std::nullopt, {}, {}};
+  reply.fields.push_back(element::leaf("userId", *user_id.value));
+  reply.fields.push_back(element::leaf("nonce", *req.session.nonce));
+  reply.fields.push_back(element::leaf("passwordAlgorithm", "MD5"));
+  return reply;
+}
 
-  command authentication(const request& req) {
-    auto user_id = required_text(req.cmd, "userId", 1, 161);
-    if (user_id.error) {
-      return *user_id.error;
+command login(const world& w, const request& req, bool is_22v5) {
+  auto user_id = required_text(req.cmd, "userId", 1, 161);
+  if (user_id.error) {
+    return *user_id.error;
+  }
+  // A nonce is good for one login attempt only.
+  std::optional<std::string> nonce = std::exchange(req.session.nonce, std::nullopt);
+  const bool nonce_matches_user = nonce && req.session.nonce_user_id == *user_id.value;
+
+  const std::optional<account> found = find_account(w, *user_id.value);
+  bool accepted = false;
+  if (found) {
+    // LoginRequest22V5 `password` is the plain password, even when a client puts a signed value there.
+    const std::string_view plain_field = is_22v5 ? "password" : "plainTextPassword";
+    if (auto plain = req.cmd.field_text(plain_field)) {
+      accepted = *plain == found->password;
+    } else if (auto signed_password = req.cmd.field_text("signedPassword")) {
+      accepted = nonce_matches_user &&
+                 equals_ignoring_case(*signed_password, protocol::sign_password(found->password, *nonce));
     }
-    // An unknown user still gets a nonce; the login that follows fails with 4962 (§4).
-    req.session.nonce = tokens_.next_nonce();
-    req.session.nonce_user_id = *user_id.value;
-    command reply{"AuthenticationResponse", std::nullopt, {}, {}};
-    reply.fields.push_back(element::leaf("userId", *user_id.value));
-    reply.fields.push_back(element::leaf("nonce", *req.session.nonce));
-    reply.fields.push_back(element::leaf("passwordAlgorithm", "MD5"));
-    return reply;
+  }
+  if (!accepted) {
+    // A failed re-login leaves an earlier login of this session in place: what a real server
+    // does is not publicly known, and a client recovering its session keeps working this way.
+    return error_command(4962, "Invalid password");
+  }
+  // A re-login on a live session replaces its login (§4: used for recovery, must work).
+  req.session.login = found->who;
+  return login_response(w, found->who, is_22v5);
+}
+
+command login_14sp4(handler_context& context, const request& req) {
+  return login(context.w, req, false);
+}
+
+command login_22v5(handler_context& context, const request& req) {
+  return login(context.w, req, true);
+}
+
+command logout(handler_context& /*context*/, const request& req) {
+  req.session.login.reset();
+  return protocol::success_response();
+}
+
+command success(handler_context& /*context*/, const request& /*req*/) {
+  return protocol::success_response();
+}
+
+command software_version(handler_context& context, const request& /*req*/) {
+  command reply{"SystemSoftwareVersionGetResponse", std::nullopt, {}, {}};
+  reply.fields.push_back(element::leaf("version", context.w.mock.software_version));
+  return reply;
+}
+
+command device_token(handler_context& context, const request& req) {
+  const world& w = context.w;
+  auto user_id = required_text(req.cmd, "userId", 1, 161);
+  if (user_id.error) {
+    return *user_id.error;
+  }
+  auto level_text = required_text(req.cmd, "deviceLevel", 1, 40);
+  if (level_text.error) {
+    return *level_text.error;
+  }
+  const std::optional<device_level> level = parse_device_level(*level_text.value);
+  if (!level) {
+    return validation_error(req.cmd.type + ": value '" + *level_text.value +
+                            "' of element 'deviceLevel' is not facet-valid with respect to enumeration "
+                            "[System, Service Provider, Group]");
+  }
+  auto device_name = required_text(req.cmd, "deviceName", 1, 40);
+  if (device_name.error) {
+    return *device_name.error;
   }
 
-  command login(const request& req, bool is_22v5) {
-    auto user_id = required_text(req.cmd, "userId", 1, 161);
-    if (user_id.error) {
-      return *user_id.error;
-    }
-    // A nonce is good for one login attempt only.
-    std::optional<std::string> nonce = std::exchange(req.session.nonce, std::nullopt);
-    const bool nonce_matches_user = nonce && req.session.nonce_user_id == *user_id.value;
-
-    const std::optional<account> found = find_account(world_, *user_id.value);
-    bool accepted = false;
-    if (found) {
-      // LoginRequest22V5 `password` is the plain password, even when a client puts a signed value there.
-      const std::string_view plain_field = is_22v5 ? "password" : "plainTextPassword";
-      if (auto plain = req.cmd.field_text(plain_field)) {
-        accepted = *plain == found->password;
-      } else if (auto signed_password = req.cmd.field_text("signedPassword")) {
-        accepted = nonce_matches_user &&
-                   equals_ignoring_case(*signed_password, protocol::sign_password(found->password, *nonce));
-      }
-    }
-    if (!accepted) {
-      // A failed re-login leaves an earlier login of this session in place: what a real server
-      // does is not publicly known, and a client recovering its session keeps working this way.
-      return error_reply_command(4962, "Invalid password");
-    }
-    // A re-login on a live session replaces its login (§4: used for recovery, must work).
-    req.session.login = found->who;
-    return login_response(found->who, is_22v5);
+  const user* owner = w.find_user(*user_id.value);
+  if (owner == nullptr) {
+    return error_command(4008, "User not found: " + *user_id.value);
   }
-
-  command login_14sp4(const request& req) { return login(req, false); }
-
-  command login_22v5(const request& req) { return login(req, true); }
-
-  command logout(const request& req) {
-    req.session.login.reset();
-    return protocol::success_response();
+  if (!detail::may_act_on(*req.session.login, *owner)) {
+    return unauthorized();
   }
-
-  command success(const request&) { return protocol::success_response(); }
-
-  command software_version(const request&) {
-    command reply{"SystemSoftwareVersionGetResponse", std::nullopt, {}, {}};
-    reply.fields.push_back(element::leaf("version", world_.mock.software_version));
-    return reply;
+  const device* target = find_device_in_reach(w, *owner, *level, *device_name.value);
+  if (target == nullptr) {
+    return error_command(4505, "Access Device not found: " + *device_name.value);
   }
-
-  command device_token(const request& req) {
-    auto user_id = required_text(req.cmd, "userId", 1, 161);
-    if (user_id.error) {
-      return *user_id.error;
-    }
-    auto level_text = required_text(req.cmd, "deviceLevel", 1, 40);
-    if (level_text.error) {
-      return *level_text.error;
-    }
-    const std::optional<device_level> level = parse_device_level(*level_text.value);
-    if (!level) {
-      return validation_error(req.cmd.type + ": value '" + *level_text.value +
-                              "' of element 'deviceLevel' is not facet-valid with respect to enumeration "
-                              "[System, Service Provider, Group]");
-    }
-    auto device_name = required_text(req.cmd, "deviceName", 1, 40);
-    if (device_name.error) {
-      return *device_name.error;
-    }
-
-    const user* owner = world_.find_user(*user_id.value);
-    if (owner == nullptr) {
-      return error_reply_command(4008, "User not found: " + *user_id.value);
-    }
-    if (!may_act_on(*req.session.login, *owner)) {
-      return unauthorized();
-    }
-    const device* target = find_device_in_reach(world_, *owner, *level, *device_name.value);
-    if (target == nullptr) {
-      return error_reply_command(4505, "Access Device not found: " + *device_name.value);
-    }
-    if (const std::optional<sso_refusal> refusal = check_device_token_rules(world_, *owner, *target)) {
-      const error_reply reply = world_.mock.sso_error(
-          *refusal, {owner->id, std::string(to_string(*level)), target->key.name, target->device_type});
-      return error_reply_command(reply.code, reply.text);
-    }
-    command reply{"UserSingleSignOnCreateDeviceTokenResponse", std::nullopt, {}, {}};
-    reply.fields.push_back(element::leaf("deviceToken", tokens_.next_token()));
-    return reply;
+  if (const std::optional<sso_refusal> refusal = check_device_token_rules(w, *owner, *target)) {
+    const error_reply reply =
+        w.mock.sso_error(*refusal, {owner->id, std::string(to_string(*level)), target->key.name, target->device_type});
+    return error_command(reply.code, reply.text);
   }
-
- private:
-  command login_response(const principal& who, bool is_22v5) const {
-    command reply{is_22v5 ? "LoginResponse22V5" : "LoginResponse14sp4", std::nullopt, {}, {}};
-    reply.fields.push_back(element::leaf("loginType", std::string(login_type_name(who.type))));
-    reply.fields.push_back(element::leaf("locale", "en_US"));
-    reply.fields.push_back(element::leaf("encoding", "ISO-8859-1"));
-    if (!who.group.empty()) {
-      reply.fields.push_back(element::leaf("groupId", who.group));
-    }
-    if (!who.service_provider.empty()) {
-      reply.fields.push_back(element::leaf("serviceProviderId", who.service_provider));
-    }
-    const service_provider* provider = world_.find_service_provider(who.service_provider);
-    reply.fields.push_back(
-        element::leaf("isEnterprise", provider != nullptr && provider->is_enterprise ? "true" : "false"));
-    reply.fields.push_back(element::leaf("userDomain", user_domain_of(who)));
-    return reply;
-  }
-
-  /// The domain part of the login id; else the group's user domain; else the mock's own. Always
-  /// schema-valid (NetAddress: 1 to 80 characters).
-  std::string user_domain_of(const principal& who) const {
-    if (const auto at = who.id.rfind('@'); at != std::string::npos && at + 1 < who.id.size()) {
-      std::string domain = who.id.substr(at + 1);
-      if (protocol::utf8_character_count(domain) <= max_user_domain_length) {
-        return domain;
-      }
-    }
-    if (const group* g = world_.find_group(who.service_provider, who.group); g != nullptr && !g->user_domain.empty()) {
-      return g->user_domain;
-    }
-    return "localhost";
-  }
-
-  world& world_;
-  token_source& tokens_;
-};
+  command reply{"UserSingleSignOnCreateDeviceTokenResponse", std::nullopt, {}, {}};
+  reply.fields.push_back(element::leaf("deviceToken", context.tokens.next_token()));
+  return reply;
+}
 
 /// Who a session-less document acts as, or the reply every command of it gets.
 struct session_less_identity {
@@ -297,7 +295,7 @@ session_less_identity identify_session_less(const world& w, const document& doc,
   }
   const std::string& named = doc.session_id;
   const auto not_found = [&] {
-    return session_less_identity{std::nullopt, error_reply_command(4008, "User not found: " + named)};
+    return session_less_identity{std::nullopt, error_command(4008, "User not found: " + named)};
   };
   switch (doc.addressing) {
     case protocol::addressing_kind::user_id: {
@@ -323,44 +321,6 @@ session_less_identity identify_session_less(const world& w, const document& doc,
   return {std::nullopt, unauthorized()};
 }
 
-/// The device a world change names: given in full, or (device_from_request) the one the request
-/// names by deviceLevel and deviceName, looked up in the reach of the request's userId.
-device* device_of_change(world& w, const world_change& change, const command& cmd) {
-  if (!change.device_from_request) {
-    const std::optional<device_level> level = parse_device_level(change.device_level);
-    if (!level) {
-      return nullptr;
-    }
-    return w.find_device(device_key{*level, change.service_provider, change.group, change.device_name});
-  }
-  const std::optional<device_level> level = parse_device_level(cmd.field_text("deviceLevel").value_or(""));
-  const std::string_view name = cmd.field_text("deviceName").value_or("");
-  const user* owner = w.find_user(cmd.field_text("userId").value_or(""));
-  if (!level || owner == nullptr) {
-    return nullptr;
-  }
-  const device* found = find_device_in_reach(w, *owner, *level, name);
-  return found == nullptr ? nullptr : w.find_device(found->key);
-}
-
-/// Makes a matched rule's world changes, in order; a change whose device is gone does nothing.
-void apply_changes(world& w, const rule& matched, const command& cmd) {
-  for (const world_change& change : matched.changes) {
-    device* target = device_of_change(w, change, cmd);
-    if (target == nullptr) {
-      continue;
-    }
-    switch (change.what) {
-      case world_change::kind::lock_device:
-        target->locked = true;
-        break;
-      case world_change::kind::unlock_device:
-        target->locked = false;
-        break;
-    }
-  }
-}
-
 /// The index of the first rule that matches the command and has uses left.
 std::optional<std::size_t> first_matching_rule(const world& w, const command& cmd, const match_context& context) {
   const auto& rules = w.scripting.rules;
@@ -373,30 +333,39 @@ std::optional<std::size_t> first_matching_rule(const world& w, const command& cm
   return std::nullopt;
 }
 
-using handler = command (handlers::*)(const request&);
-
-/// A request type the mock answers.
-struct route {
-  handler handle;
-  bool needs_login;
-};
-
 const route* find_route(std::string_view type) {
-  static const std::unordered_map<std::string_view, route> routes = {
-      {"AuthenticationRequest", {&handlers::authentication, false}},
-      {"LoginRequest14sp4", {&handlers::login_14sp4, false}},
-      {"LoginRequest22V5", {&handlers::login_22v5, false}},
-      {"LogoutRequest", {&handlers::logout, true}},
-      {"AvailabilityTestRequest", {&handlers::success, true}},
-      {"VerifySessionIsValidRequest", {&handlers::success, true}},
-      {"SystemSoftwareVersionGetRequest", {&handlers::software_version, true}},
-      {"UserSingleSignOnCreateDeviceTokenRequest", {&handlers::device_token, true}},
-  };
+  static const std::unordered_map<std::string_view, route> routes = [] {
+    std::unordered_map<std::string_view, route> all;
+    for (const auto table : {detail::session_routes(), detail::provisioning_routes()}) {
+      for (const route& each : table) {
+        all.emplace(each.type, each);
+      }
+    }
+    return all;
+  }();
   const auto found = routes.find(type);
   return found == routes.end() ? nullptr : &found->second;
 }
 
 }  // namespace
+
+namespace detail {
+
+std::span<const route> session_routes() {
+  static constexpr std::array<route, 8> routes{{
+      {"AuthenticationRequest", &authentication, false},
+      {"LoginRequest14sp4", &login_14sp4, false},
+      {"LoginRequest22V5", &login_22v5, false},
+      {"LogoutRequest", &logout, true},
+      {"AvailabilityTestRequest", &success, true},
+      {"VerifySessionIsValidRequest", &success, true},
+      {"SystemSoftwareVersionGetRequest", &software_version, true},
+      {"UserSingleSignOnCreateDeviceTokenRequest", &device_token, true},
+  }};
+  return routes;
+}
+
+}  // namespace detail
 
 dispatcher::dispatcher(world& w, token_source& tokens, std::shared_ptr<const schema_validator> validator)
     : world_(w), tokens_(tokens), validator_(std::move(validator)) {}
@@ -452,7 +421,7 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
     session_less_refusal = std::move(identity.refusal);
   }
 
-  handlers handle(world_, tokens_);
+  handler_context acting{world_, tokens_};
   bool close_after = false;
   std::optional<fault> failure;
   std::vector<command_trace> trace;
@@ -466,7 +435,7 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
       const rule& matched = world_.scripting.rules[*index];
       ++world_.progress.matches[*index];
       traced.rule = matched.name;
-      apply_changes(world_, matched, cmd);
+      detail::apply_changes(world_, matched, cmd);
       if (matched.next_state) {
         world_.progress.state = *matched.next_state;
       }
@@ -478,8 +447,7 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
         continue;
       }
       if (matched.reply.what == scripted_reply::kind::error) {
-        finish(error_reply_command(matched.reply.error_code, matched.reply.error_text, matched.reply.error_detail),
-               cmd);
+        finish(error_command(matched.reply.error_code, matched.reply.error_text, matched.reply.error_detail), cmd);
         continue;
       }
     } else if (!world_.scripting.rules.empty()) {
@@ -505,12 +473,11 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
       if (world_.mock.before_login == before_login_behaviour::close_connection) {
         return {std::nullopt, true, std::move(failure), std::move(trace)};
       }
-      finish(error_reply_command(not_logged_in_code, "Not logged in: log in on this session and connection first"),
-             cmd);
+      finish(error_command(not_logged_in_code, "Not logged in: log in on this session and connection first"), cmd);
       continue;
     }
     const request req{cmd, request_doc.session_id, *session, connection};
-    command response = (handle.*(known->handle))(req);
+    command response = known->handle(acting, req);
     if (cmd.type == "LogoutRequest") {
       if (world_.mock.logout == logout_behaviour::close) {
         return {std::nullopt, true, std::move(failure), std::move(trace)};

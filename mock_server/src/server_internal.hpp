@@ -2,6 +2,7 @@
 // What the server's listeners and sessions share. Internal to mock_server/src: Asio appears here,
 // never in the public headers.
 
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
@@ -89,6 +90,10 @@ struct server_context {
   const server_options& options;
   connection_registry& registry;
   scenario_control& control;
+  std::uint64_t connections_numbered = 0;  ///< the last number given to a connection (connection_state::id)
+
+  /// The next connection number, from 1.
+  std::uint64_t number_connection() { return ++connections_numbered; }
 };
 
 /// One bound listener: its kind, its acceptor and the address it actually listens on.

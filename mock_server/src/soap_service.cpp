@@ -295,6 +295,7 @@ soap_outcome soap_service::handle_post(const http_request& request, const http_p
   }
   if (!state) {
     std::tie(new_cookie, state) = sessions_.create();
+    state->id = context_.number_connection();
     cookie = new_cookie;
   }
   state->remote = peer.remote;

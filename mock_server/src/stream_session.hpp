@@ -26,6 +26,7 @@ class stream_session : public closable, public std::enable_shared_from_this<stre
         timer_(stream_.get_executor()),
         context_(context),
         framer_(context.options.max_document_bytes) {
+    state_.id = context.number_connection();
     state_.transport = std::move(transport);
     state_.remote = describe_peer(stream_.lowest_layer());
     state_.peer_address = peer_ip_address(stream_.lowest_layer());

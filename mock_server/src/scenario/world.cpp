@@ -173,6 +173,24 @@ device* world::find_device(const device_key& key) {
   return find_in(devices, [&](const device& d) { return d.key == key; });
 }
 
+bool world::lock_device(const device_key& key) {
+  device* target = find_device(key);
+  if (target == nullptr) {
+    return false;
+  }
+  target->locked = true;
+  return true;
+}
+
+bool world::unlock_device(const device_key& key) {
+  device* target = find_device(key);
+  if (target == nullptr) {
+    return false;
+  }
+  target->locked = false;
+  return true;
+}
+
 const device_type* world::find_device_type(std::string_view name) const {
   return find_in(device_types, [&](const device_type& t) { return t.name == name; });
 }

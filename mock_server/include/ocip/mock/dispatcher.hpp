@@ -2,6 +2,7 @@
 /// The mock's decisions: a request document and the connection's login state in, a reply out.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +39,8 @@ struct session_state {
 /// connection that logged in, and each connection has its own.
 struct connection_state {
   std::map<std::string, session_state, std::less<>> sessions;
+  /// The server's number for this connection (over SOAP: this HTTP session), from 1; 0: unnumbered.
+  std::uint64_t id = 0;
   std::string transport = "tcp";  ///< "tcp", "tls" or "soap"
   std::string remote;             ///< peer address and port, for logs
   /// The peer's IP address alone (no port), for the trusted-address check of session-less

@@ -193,6 +193,11 @@ struct world {
   [[nodiscard]] const group* find_group(std::string_view service_provider, std::string_view id) const;
   /// The service provider with this id.
   [[nodiscard]] const service_provider* find_service_provider(std::string_view id) const;
+  /// Puts the device under a device profile authentication lockout; false when there is no such device.
+  bool lock_device(const device_key& key);
+  /// Clears the device's lockout; false when there is no such device.
+  bool unlock_device(const device_key& key);
+
   /// The trunk group of this name in this group.
   [[nodiscard]] const trunk_group* find_trunk_group(std::string_view service_provider, std::string_view group,
                                                     std::string_view name) const;
