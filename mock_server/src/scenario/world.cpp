@@ -191,6 +191,36 @@ bool world::unlock_device(const device_key& key) {
   return true;
 }
 
+bool world::remove_device(const device_key& key) {
+  const auto removed = std::erase_if(devices, [&](const device& d) { return d.key == key; });
+  if (removed == 0) {
+    return false;
+  }
+  for (user& each : users) {
+    std::erase_if(each.line_ports, [&](const line_port& port) { return port.device == key; });
+  }
+  return true;
+}
+
+bool world::remove_endpoint(std::string_view user_id) {
+  user* target = find_user(user_id);
+  if (target == nullptr) {
+    return false;
+  }
+  target->line_ports.clear();
+  target->trunk_group.reset();
+  return true;
+}
+
+bool world::set_configuration_option(std::string_view device_type_name, configuration_option option) {
+  auto* type = find_in(device_types, [&](const device_type& t) { return t.name == device_type_name; });
+  if (type == nullptr) {
+    return false;
+  }
+  type->option = option;
+  return true;
+}
+
 const device_type* world::find_device_type(std::string_view name) const {
   return find_in(device_types, [&](const device_type& t) { return t.name == name; });
 }

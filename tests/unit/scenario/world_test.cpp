@@ -134,5 +134,55 @@ TEST(WorldLookup, FindsUsersAdministratorsGroupsAndTrunks) {
   EXPECT_EQ(w.find_device_type("polycom vvx 450"), nullptr);
 }
 
+/// Two devices in acme/sales, alice with a port on each, pbx a trunk user.
+world changeable_world() {
+  world w;
+  w.device_types = {{"Phone", configuration_option::device_management}};
+  const device_key desk{device_level::group, "acme", "sales", "desk"};
+  const device_key lobby{device_level::group, "acme", "sales", "lobby"};
+  w.devices = {{desk, "Phone", false}, {lobby, "Phone", false}};
+  user alice{"alice", "pw", "acme", "sales", "A", "A", {{desk, "alice_1"}, {lobby, "alice_2"}}, std::nullopt};
+  user pbx{"pbx", "pw", "acme", "sales", "P", "P", {}, std::string("trunk")};
+  w.users = {alice, pbx};
+  return w;
+}
+
+TEST(WorldChanges, LockAndUnlockFindTheDeviceByItsKey) {
+  world w = changeable_world();
+  const device_key desk{device_level::group, "acme", "sales", "desk"};
+  EXPECT_TRUE(w.lock_device(desk));
+  EXPECT_TRUE(w.find_device(desk)->locked);
+  EXPECT_FALSE(w.find_device({device_level::group, "acme", "sales", "lobby"})->locked);
+  EXPECT_TRUE(w.unlock_device(desk));
+  EXPECT_FALSE(w.find_device(desk)->locked);
+  EXPECT_FALSE(w.lock_device({device_level::service_provider, "acme", "", "desk"}));
+}
+
+TEST(WorldChanges, RemovingADeviceTakesItsLinePortsWithIt) {
+  world w = changeable_world();
+  const device_key desk{device_level::group, "acme", "sales", "desk"};
+  EXPECT_TRUE(w.remove_device(desk));
+  EXPECT_EQ(w.find_device(desk), nullptr);
+  ASSERT_EQ(w.find_user("alice")->line_ports.size(), 1U);
+  EXPECT_EQ(w.find_user("alice")->line_ports[0].id, "alice_2");
+  EXPECT_FALSE(w.remove_device(desk));
+}
+
+TEST(WorldChanges, RemovingAnEndpointClearsPortsAndTrunk) {
+  world w = changeable_world();
+  EXPECT_TRUE(w.remove_endpoint("alice"));
+  EXPECT_TRUE(w.find_user("alice")->line_ports.empty());
+  EXPECT_TRUE(w.remove_endpoint("pbx"));
+  EXPECT_FALSE(w.find_user("pbx")->trunk_group);
+  EXPECT_FALSE(w.remove_endpoint("nobody"));
+}
+
+TEST(WorldChanges, ConfigurationOptionIsSetByTypeName) {
+  world w = changeable_world();
+  EXPECT_TRUE(w.set_configuration_option("Phone", configuration_option::legacy));
+  EXPECT_EQ(w.find_device_type("Phone")->option, configuration_option::legacy);
+  EXPECT_FALSE(w.set_configuration_option("phone", configuration_option::legacy));
+}
+
 }  // namespace
 }  // namespace ocip::mock

@@ -197,6 +197,13 @@ struct world {
   bool lock_device(const device_key& key);
   /// Clears the device's lockout; false when there is no such device.
   bool unlock_device(const device_key& key);
+  /// Removes the device and every line port on it (its users keep their other endpoints; trunk
+  /// groups that name it keep the name, which then resolves to nothing). False when there is none.
+  bool remove_device(const device_key& key);
+  /// Takes the user's endpoint away: every line port and the trunk group. False when there is no such user.
+  bool remove_endpoint(std::string_view user_id);
+  /// Sets the Device Management support of a device type. False when there is no such type.
+  bool set_configuration_option(std::string_view device_type_name, configuration_option option);
 
   /// The trunk group of this name in this group.
   [[nodiscard]] const trunk_group* find_trunk_group(std::string_view service_provider, std::string_view group,
