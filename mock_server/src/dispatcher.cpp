@@ -431,6 +431,8 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
     // Scripted rules come before every built-in behaviour, validation included.
     const std::string login_user = session->login ? session->login->id : std::string();
     const match_context context{login_user, connection.transport, world_.progress.state};
+    traced.login_user = login_user;
+    traced.state = world_.progress.state;
     if (const std::optional<std::size_t> index = first_matching_rule(world_, cmd, context)) {
       const rule& matched = world_.scripting.rules[*index];
       ++world_.progress.matches[*index];

@@ -46,7 +46,7 @@ using tls_stream = asio::ssl::stream<beast::tcp_stream>;
 template <typename Stream>
 class http_session : public closable, public std::enable_shared_from_this<http_session<Stream>> {
  public:
-  http_session(Stream stream, server_context& context, std::shared_ptr<soap_service> service, std::string kind)
+  http_session(Stream stream, server_context& context, std::shared_ptr<http_service> service, std::string kind)
       : stream_(std::move(stream)), context_(context), service_(std::move(service)), kind_(std::move(kind)) {
     const auto& socket = beast::get_lowest_layer(stream_).socket();
     peer_.remote = describe_peer(socket);
@@ -131,7 +131,7 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
         co_return;
       }
       const http_request request = parser.release();
-      soap_outcome outcome = service_->handle(request, peer_);
+      http_outcome outcome = service_->handle(request, peer_);
       if (!outcome.response) {
         co_return;  // the scenario closes the connection without a reply
       }
@@ -173,18 +173,17 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
     if (ec == http::error::body_limit) {
       spdlog::warn("{} connection from {}: request body over {} bytes; closing", kind_, peer_.remote,
                    context_.options.max_document_bytes);
-      response = soap_service::unreadable_request(
+      response = unreadable_request(
           http::status::payload_too_large,
           "request body larger than " + std::to_string(context_.options.max_document_bytes) + " bytes");
     } else if (ec == http::error::header_limit) {
       spdlog::warn("{} connection from {}: request header over {} bytes; closing", kind_, peer_.remote,
                    max_header_bytes);
-      response =
-          soap_service::unreadable_request(http::status::request_header_fields_too_large,
-                                           "request header larger than " + std::to_string(max_header_bytes) + " bytes");
+      response = unreadable_request(http::status::request_header_fields_too_large,
+                                    "request header larger than " + std::to_string(max_header_bytes) + " bytes");
     } else {
       spdlog::warn("{} connection from {}: malformed HTTP request ({}); closing", kind_, peer_.remote, ec.message());
-      response = soap_service::unreadable_request(http::status::bad_request, "malformed HTTP request: " + ec.message());
+      response = unreadable_request(http::status::bad_request, "malformed HTTP request: " + ec.message());
     }
     const bool written = co_await write(response);
     if (written) {
@@ -232,7 +231,7 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
 
   Stream stream_;
   server_context& context_;
-  std::shared_ptr<soap_service> service_;
+  std::shared_ptr<http_service> service_;
   std::string kind_;
   http_peer peer_;
   bool closed_ = false;
@@ -240,16 +239,20 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
 
 }  // namespace
 
-result<void, std::string> start_http_listener(server_context& context, listener_set& listeners,
-                                              asio::ssl::context* tls) {
-  const bool secure = tls != nullptr;
-  const std::optional<endpoint>& where = secure ? context.options.https : context.options.http;
-  std::string kind = secure ? "https" : "http";
-  if (!where) {
-    return kind + " listener: no address configured";
-  }
-  auto service = std::make_shared<soap_service>(context, secure);
-  return listeners.listen(context.io, kind, *where, [&context, service, tls, kind](tcp::socket socket) {
+http_response unreadable_request(http::status status, std::string_view why) {
+  http_response response{status, 11};
+  response.set(http::field::server, "ocip-mock");
+  response.set(http::field::content_type, "text/plain; charset=utf-8");
+  response.keep_alive(false);
+  response.body() = std::string(why) + "\n";
+  response.prepare_payload();
+  return response;
+}
+
+result<void, std::string> start_http_service_listener(server_context& context, listener_set& listeners,
+                                                      const std::string& kind, const endpoint& where,
+                                                      asio::ssl::context* tls, std::shared_ptr<http_service> service) {
+  return listeners.listen(context.io, kind, where, [&context, service, tls, kind](tcp::socket socket) {
     if (tls != nullptr) {
       std::make_shared<http_session<tls_stream>>(tls_stream(beast::tcp_stream(std::move(socket)), *tls), context,
                                                  service, kind)
@@ -259,6 +262,18 @@ result<void, std::string> start_http_listener(server_context& context, listener_
           ->start();
     }
   });
+}
+
+result<void, std::string> start_http_listener(server_context& context, listener_set& listeners,
+                                              asio::ssl::context* tls) {
+  const bool secure = tls != nullptr;
+  const std::optional<endpoint>& where = secure ? context.options.https : context.options.http;
+  std::string kind = secure ? "https" : "http";
+  if (!where) {
+    return kind + " listener: no address configured";
+  }
+  return start_http_service_listener(context, listeners, kind, *where, tls,
+                                     std::make_shared<soap_service>(context, secure));
 }
 
 }  // namespace ocip::mock::detail

@@ -24,8 +24,8 @@ constexpr const char* usage_head =
     "\n"
     "Serves OCI-P over TCP the way a real Application Server does, from a world described in a\n"
     "YAML scenario (see scenarios/README.md). Without --scenario it serves the built-in default\n"
-    "scenario. At start it prints one line per listener, e.g. 'listening tcp 127.0.0.1:2208', and\n"
-    "the scenario it loaded. SIGINT or SIGTERM stop it.\n"
+    "scenario. At start it prints the scenario it loaded and one line per listener, e.g.\n"
+    "'listening tcp 127.0.0.1:2208' and 'listening admin 127.0.0.1:2280'. SIGINT or SIGTERM stop it.\n"
     "\n"
     "Usage: ocip-mock [options]\n";
 
@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   std::string tls_listen_text;
   std::string http_listen_text;
   std::string https_listen_text;
+  std::string admin_listen_text;
+  std::string watch_state;
   ocip::mock::server_options server_options;
   std::string log_level;
   std::size_t max_document_bytes = 0;
@@ -67,6 +69,18 @@ int main(int argc, char** argv) {
       "close a connection that sends nothing for this long")(
       "max-document-bytes", po::value(&max_document_bytes)->default_value(4 * 1024 * 1024)->value_name("N"),
       "close a connection whose document grows past this size")(
+      "admin-listen", po::value(&admin_listen_text)->default_value("127.0.0.1:2280")->value_name("ADDR:PORT|off"),
+      "the admin HTTP API (GET /health, /world, /journal; POST /reset, /scenario, /devices/lock, "
+      "/devices/unlock, /verify; DELETE /journal); port 0 picks a free port, 'off' turns it off; "
+      "loopback addresses only, unless --admin-allow-remote")(
+      "admin-allow-remote", "let --admin-listen take a non-loopback address (the API has no authentication)")(
+      "journal-size", po::value(&server_options.journal_capacity)->default_value(1000)->value_name("N"),
+      "how many exchanges the request journal keeps, the oldest going first (0: none)")(
+      "watch",
+      "reload --scenario FILE when it changes; a version with problems is reported and the "
+      "running world stays")(
+      "watch-state", po::value(&watch_state)->default_value("reset")->value_name("reset|keep"),
+      "on reload, start the world again from the file (reset) or keep what requests changed (keep)")(
       "log-level", po::value(&log_level)->default_value("info")->value_name("LEVEL"),
       "trace, debug, info, warn, error or off (logs go to standard error; secrets never)")(
       "check", "load and validate the scenario, report problems, and exit");
@@ -112,6 +126,22 @@ int main(int argc, char** argv) {
       !endpoint_option("http-listen", http_listen_text, server_options.http) ||
       !endpoint_option("https-listen", https_listen_text, server_options.https)) {
     return 2;
+  }
+  if (admin_listen_text != "off" && !endpoint_option("admin-listen", admin_listen_text, server_options.admin)) {
+    return 2;
+  }
+  server_options.admin_allow_remote = given.count("admin-allow-remote") != 0U;
+  if (watch_state != "reset" && watch_state != "keep") {
+    std::cerr << "ocip-mock: --watch-state '" << watch_state << "' is not one of reset, keep\n";
+    return 2;
+  }
+  if (given.count("watch") != 0U) {
+    if (scenario_path.empty()) {
+      std::cerr << "ocip-mock: --watch needs --scenario FILE (the built-in scenario does not change)\n";
+      return 2;
+    }
+    server_options.watch_file = scenario_path;
+    server_options.watch_keep_state = watch_state == "keep";
   }
   if (server_options.tls_certificate_file.empty() != server_options.tls_private_key_file.empty()) {
     std::cerr << "ocip-mock: --tls-cert and --tls-key go together\n";

@@ -147,7 +147,12 @@ struct server::impl final : detail::scenario_control {
         options(std::move(opts)),
         tokens(live_world.mock.token_seed),
         decide(live_world, tokens),
-        context{io, decide, options, registry, *this} {}
+        exchanges_(options.journal_capacity),
+        context{io, decide, options, registry, *this} {
+    decide.set_observer(
+        [this](const protocol::document& request, const connection_state& connection, const dispatch_result& result,
+               std::chrono::microseconds took) { exchanges_.record(request, connection, result, took); });
+  }
 
   /// The world a scenario starts with: its script at its initial state, no rule used yet.
   static world fresh_world(const scenario& from) {
@@ -181,11 +186,16 @@ struct server::impl final : detail::scenario_control {
     spdlog::info("serving scenario {}; live world kept", current_scenario.source);
   }
 
+  [[nodiscard]] journal& exchanges() override { return exchanges_; }
+
+  [[nodiscard]] std::vector<listener_info> bound_listeners() const override { return listeners.bound(); }
+
   scenario current_scenario;
   world live_world;
   server_options options;
   token_source tokens;
   dispatcher decide;
+  journal exchanges_;
   asio::io_context io{1};
   detail::connection_registry registry;
   detail::server_context context;
@@ -199,7 +209,29 @@ server::server(scenario loaded, server_options options)
 
 server::~server() = default;
 
+namespace {
+
+/// True for 127.0.0.0/8 and ::1 (and ::ffff:127.x.y.z).
+bool is_loopback(const std::string& address) {
+  boost::system::error_code ec;
+  const auto parsed = asio::ip::make_address(address, ec);
+  if (ec) {
+    return false;
+  }
+  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, parsed.to_v6()).is_loopback();
+  }
+  return parsed.is_loopback();
+}
+
+}  // namespace
+
 result<void, std::string> server::start() {
+  if (impl_->options.admin && !impl_->options.admin_allow_remote && !is_loopback(impl_->options.admin->address)) {
+    return "admin listener on " + impl_->options.admin->to_string() +
+           ": the admin API has no authentication, so it listens on loopback only (127.0.0.1 or ::1); "
+           "pass --admin-allow-remote to listen there anyway";
+  }
   if (!impl_->options.schema_dir.empty()) {
     // Loaded here, not in the constructor, so that a bad folder is reported by start().
     auto validator = schema_validator::load(impl_->options.schema_dir);
@@ -228,6 +260,12 @@ result<void, std::string> server::start() {
   }
   if (opened && options.https) {
     opened = detail::start_http_listener(context, impl_->listeners, impl_->tls.context.get());
+  }
+  if (opened && options.admin) {
+    opened = detail::start_admin_listener(context, impl_->listeners);
+  }
+  if (opened && !options.watch_file.empty()) {
+    detail::start_scenario_watch(context, options.watch_file, options.watch_keep_state, options.watch_interval);
   }
   return opened;
 }

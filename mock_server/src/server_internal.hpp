@@ -2,7 +2,9 @@
 // What the server's listeners and sessions share. Internal to mock_server/src: Asio appears here,
 // never in the public headers.
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <list>
 #include <memory>
@@ -21,6 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "ocip/mock/dispatcher.hpp"
+#include "ocip/mock/journal.hpp"
 #include "ocip/mock/server.hpp"
 
 namespace ocip::mock::detail {
@@ -76,6 +79,10 @@ class scenario_control {
   virtual void reset() = 0;
   /// Serves another scenario (see server::replace_scenario).
   virtual void replace(scenario next, bool keep_state) = 0;
+  /// The request journal.
+  [[nodiscard]] virtual journal& exchanges() = 0;
+  /// Every bound listener.
+  [[nodiscard]] virtual std::vector<listener_info> bound_listeners() const = 0;
 
  protected:
   scenario_control() = default;
@@ -134,6 +141,13 @@ result<void, std::string> start_tls_listener(server_context& context, listener_s
 /// Opens a SOAP listener: HTTP when `tls` is null, HTTPS otherwise (http_listener.cpp).
 result<void, std::string> start_http_listener(server_context& context, listener_set& listeners,
                                               asio::ssl::context* tls);
+
+/// Opens the admin API's listener on options.admin (admin_service.cpp).
+result<void, std::string> start_admin_listener(server_context& context, listener_set& listeners);
+
+/// Watches a scenario file and serves each new version that loads (scenario_watch.cpp).
+void start_scenario_watch(server_context& context, const std::filesystem::path& file, bool keep_state,
+                          std::chrono::milliseconds interval);
 
 /// "127.0.0.1:40123" for a peer, or "unknown peer".
 std::string describe_peer(const tcp::socket::lowest_layer_type& socket);

@@ -213,17 +213,7 @@ constexpr std::size_t max_soap_sessions = 10000;
 soap_service::soap_service(server_context& context, bool secure)
     : context_(context), secure_(secure), sessions_(context.options.idle_timeout, max_soap_sessions) {}
 
-http_response soap_service::unreadable_request(http::status status, std::string_view why) {
-  http_response response{status, 11};
-  response.set(http::field::server, "ocip-mock");
-  response.set(http::field::content_type, "text/plain; charset=utf-8");
-  response.keep_alive(false);
-  response.body() = std::string(why) + "\n";
-  response.prepare_payload();
-  return response;
-}
-
-soap_outcome soap_service::handle(const http_request& request, const http_peer& peer) {
+http_outcome soap_service::handle(const http_request& request, const http_peer& peer) {
   const std::string_view target{request.target().data(), request.target().size()};
   const std::size_t question = target.find('?');
   const std::string_view path = target.substr(0, question);
@@ -257,7 +247,7 @@ soap_outcome soap_service::handle(const http_request& request, const http_peer& 
   return handle_post(request, peer);
 }
 
-soap_outcome soap_service::handle_post(const http_request& request, const http_peer& peer) {
+http_outcome soap_service::handle_post(const http_request& request, const http_peer& peer) {
   const auto content_type_header = request[http::field::content_type];
   const std::string type = media_type({content_type_header.data(), content_type_header.size()});
   if (type != "text/xml" && type != "application/soap+xml") {

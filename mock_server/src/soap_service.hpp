@@ -12,19 +12,11 @@
 #include <unordered_map>
 #include <utility>
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-
+#include "http_service.hpp"
 #include "ocip/protocol/soap.hpp"
 #include "server_internal.hpp"
 
 namespace ocip::mock::detail {
-
-namespace http = boost::beast::http;
-
-/// The HTTP request and response types of the SOAP service.
-using http_request = http::request<http::string_body>;
-using http_response = http::response<http::string_body>;
 
 /// Login state of SOAP clients, by JSESSIONID cookie: logins live as long as the cookie, across TCP
 /// connections. Bounded in time (idle cookies expire) and in number (the least recently used goes).
@@ -58,34 +50,17 @@ class soap_session_store {
   clock::time_point last_sweep_{};
 };
 
-/// Where a request came in, for the WSDL's address and for logs.
-struct http_peer {
-  std::string remote;   ///< "127.0.0.1:40123", for logs
-  std::string address;  ///< the peer's IP address alone, for the trusted-address check
-  std::string local;    ///< the listener's address as the client reached it, "127.0.0.1:8080"
-};
-
-/// What to do with one request.
-struct soap_outcome {
-  std::optional<http_response> response;  ///< nullopt: close the connection without an answer
-  bool close_after = false;               ///< close the connection after the response
-};
-
 /// The SOAP service of one listener.
-class soap_service {
+class soap_service final : public http_service {
  public:
   /// `secure`: the listener is HTTPS (the WSDL's address then starts with https).
   soap_service(server_context& context, bool secure);
 
   /// Answers one whole HTTP request.
-  soap_outcome handle(const http_request& request, const http_peer& peer);
-
-  /// A plain-text error response for a request that could not be read (400, 413, 431); it closes
-  /// the connection.
-  [[nodiscard]] static http_response unreadable_request(http::status status, std::string_view why);
+  http_outcome handle(const http_request& request, const http_peer& peer) override;
 
  private:
-  soap_outcome handle_post(const http_request& request, const http_peer& peer);
+  http_outcome handle_post(const http_request& request, const http_peer& peer);
   http_response wsdl_response(const http_request& request, std::string_view path, const http_peer& peer) const;
   http_response fault_response(const http_request& request, const protocol::soap::fault& refusal) const;
 

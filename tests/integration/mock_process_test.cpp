@@ -106,6 +106,22 @@ class mock_process {
     return WEXITSTATUS(*exit_status_);
   }
 
+  /// Reads standard error until it holds `text`, for at most ten seconds; true when it does.
+  bool wait_for_error_text(std::string_view text) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (stderr_.find(text, error_seen_) == std::string::npos && std::chrono::steady_clock::now() < give_up) {
+      if (!read_some(err_, stderr_, 200)) {
+        break;
+      }
+    }
+    const std::size_t found = stderr_.find(text, error_seen_);
+    if (found == std::string::npos) {
+      return false;
+    }
+    error_seen_ = found + text.size();  // the next wait looks after this
+    return true;
+  }
+
   void signal(int number) const { ::kill(pid_, number); }
   const std::string& standard_output() const { return stdout_; }
   const std::string& standard_error() const { return stderr_; }
@@ -142,6 +158,7 @@ class mock_process {
   std::string stdout_;
   std::string stderr_;
   std::string line_;
+  std::size_t error_seen_ = 0;
   std::optional<int> exit_status_;
 };
 
@@ -150,15 +167,16 @@ const std::regex listening_tcp("listening tcp 127\\.0\\.0\\.1:([0-9]+)");
 TEST(MockProcess, HelpNamesEveryOption) {
   mock_process mock({"--help"});
   EXPECT_EQ(mock.wait_for_exit(), 0);
-  for (const char* option : {"--scenario", "--listen", "--tls-listen", "--http-listen", "--https-listen", "--tls-cert",
-                             "--tls-key", "--tls-cert-out", "--schema-dir", "--idle-timeout", "--max-document-bytes",
-                             "--log-level", "--check", "--help"}) {
+  for (const char* option :
+       {"--scenario", "--listen", "--tls-listen", "--http-listen", "--https-listen", "--tls-cert", "--tls-key",
+        "--tls-cert-out", "--schema-dir", "--idle-timeout", "--max-document-bytes", "--log-level", "--check",
+        "--admin-listen", "--admin-allow-remote", "--journal-size", "--watch", "--watch-state", "--help"}) {
     EXPECT_NE(mock.standard_output().find(option), std::string::npos) << option;
   }
 }
 
 void serve_then_stop_with(int signal_number) {
-  mock_process mock({"--listen", "127.0.0.1:0"});
+  mock_process mock({"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"});
   const auto listening = mock.wait_for_line(listening_tcp);
   ASSERT_TRUE(listening.has_value()) << mock.standard_output() << mock.standard_error();
   const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1].str()));
@@ -186,7 +204,8 @@ TEST(MockProcess, StopsCleanlyOnSigint) {
 }
 
 TEST(MockProcess, StartUpNamesTheScenario) {
-  mock_process mock({"--listen", "127.0.0.1:0", "--scenario", std::string(OCIP_SCENARIO_DIR) + "/minimal.yaml"});
+  mock_process mock({"--listen", "127.0.0.1:0", "--admin-listen", "off", "--scenario",
+                     std::string(OCIP_SCENARIO_DIR) + "/minimal.yaml"});
   EXPECT_TRUE(mock.wait_for_line(std::regex("scenario .*minimal\\.yaml.*")).has_value()) << mock.standard_output();
   mock.signal(SIGTERM);
   EXPECT_EQ(mock.wait_for_exit(), 0);
@@ -195,7 +214,7 @@ TEST(MockProcess, StartUpNamesTheScenario) {
 TEST(MockProcess, InvalidScenarioRefusesToStartWithFileLineAndColumn) {
   const auto path = std::filesystem::temp_directory_path() / ("ocip-invalid-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(path) << "version: 1\nservice_providers:\n  - id: acme\n    colour: blue\n";
-  mock_process mock({"--listen", "127.0.0.1:0", "--scenario", path.string()});
+  mock_process mock({"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--scenario", path.string()});
   EXPECT_EQ(mock.wait_for_exit(), 1);
   EXPECT_NE(mock.standard_error().find(path.string() + ":4:5:"), std::string::npos) << mock.standard_error();
   EXPECT_NE(mock.standard_error().find("colour"), std::string::npos) << mock.standard_error();
@@ -215,6 +234,73 @@ TEST(MockProcess, BadArgumentsAreUsageErrors) {
   mock_process unknown({"--frobnicate"});
   EXPECT_EQ(unknown.wait_for_exit(), 2);
   EXPECT_NE(unknown.standard_error().find("--help"), std::string::npos) << unknown.standard_error();
+}
+
+TEST(MockProcess, AdminAndWatchArgumentsAreChecked) {
+  mock_process remote({"--listen", "127.0.0.1:0", "--admin-listen", "0.0.0.0:0"});
+  EXPECT_EQ(remote.wait_for_exit(), 1);
+  EXPECT_NE(remote.standard_error().find("--admin-allow-remote"), std::string::npos) << remote.standard_error();
+  mock_process watch_without_file({"--watch"});
+  EXPECT_EQ(watch_without_file.wait_for_exit(), 2);
+  EXPECT_NE(watch_without_file.standard_error().find("--scenario"), std::string::npos)
+      << watch_without_file.standard_error();
+  mock_process bad_state({"--watch-state", "sometimes"});
+  EXPECT_EQ(bad_state.wait_for_exit(), 2);
+  EXPECT_NE(bad_state.standard_error().find("reset, keep"), std::string::npos) << bad_state.standard_error();
+}
+
+/// The minimal scenario, with desk-01 locked or not.
+std::string minimal_scenario(bool locked) {
+  return std::string("version: 1\nname: watched\n") +
+         "device_types:\n  - name: Polycom VVX 450\n"
+         "service_providers:\n  - id: acme\n    groups:\n      - id: sales\n        user_domain: example.com\n"
+         "        devices:\n          - name: desk-01\n            type: Polycom VVX 450\n" +
+         (locked ? "            locked: true\n" : "") +
+         "        users:\n          - id: alice@example.com\n            password: alice-lab-pw\n"
+         "            line_ports:\n              - {device: desk-01, line_port: alice_1@example.com}\n"
+         "administrators:\n  - {id: admin, password: admin-lab-pw, kind: system}\n";
+}
+
+/// alice's token request for desk-01 on a connection logged in as admin: the reply's text.
+std::string token_reply(std::uint16_t port) {
+  raw_socket peer(port);
+  const std::string head =
+      "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+      "<sessionId xmlns=\"\">w</sessionId>";
+  peer.send(head +
+            "<command xsi:type=\"LoginRequest22V5\" xmlns=\"\"><userId>admin</userId><password>admin-lab-pw</password>"
+            "</command></BroadsoftDocument>");
+  peer.read_documents(1);
+  peer.send(head +
+            "<command xsi:type=\"UserSingleSignOnCreateDeviceTokenRequest\" xmlns=\"\"><userId>alice@example.com"
+            "</userId><deviceLevel>Group</deviceLevel><deviceName>desk-01</deviceName></command></BroadsoftDocument>");
+  return peer.read_documents(1);
+}
+
+TEST(MockProcess, WatchServesAChangedScenarioAndKeepsTheRunningOneWhenAnEditIsBroken) {
+  const auto path = std::filesystem::temp_directory_path() / ("ocip-watched-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << minimal_scenario(false);
+  mock_process mock({"--listen", "127.0.0.1:0", "--admin-listen", "off", "--scenario", path.string(), "--watch"});
+  const auto listening = mock.wait_for_line(listening_tcp);
+  ASSERT_TRUE(listening.has_value()) << mock.standard_output() << mock.standard_error();
+  const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1].str()));
+  ASSERT_NE(token_reply(port).find("UserSingleSignOnCreateDeviceTokenResponse"), std::string::npos);
+
+  // A broken edit: reported with file, line and column; the running world stays.
+  std::ofstream(path) << minimal_scenario(false) << "colour: blue\n";
+  ASSERT_TRUE(mock.wait_for_error_text(path.string() + ":20:1: colour: unknown key")) << mock.standard_error();
+  EXPECT_NE(mock.standard_error().find("still serving the version loaded before"), std::string::npos);
+  EXPECT_NE(token_reply(port).find("UserSingleSignOnCreateDeviceTokenResponse"), std::string::npos);
+
+  // A good edit is served at once, and the log says what changed.
+  std::ofstream(path) << minimal_scenario(true);
+  ASSERT_TRUE(mock.wait_for_error_text("devices: changed Group acme/sales/desk-01")) << mock.standard_error();
+  EXPECT_NE(token_reply(port).find("[Error 9102]"), std::string::npos);
+
+  mock.signal(SIGTERM);
+  EXPECT_EQ(mock.wait_for_exit(), 0) << mock.standard_error();
+  EXPECT_EQ(mock.standard_error().find("admin-lab-pw"), std::string::npos) << "a password reached the log";
+  std::filesystem::remove(path);
 }
 
 }  // namespace

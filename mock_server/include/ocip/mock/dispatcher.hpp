@@ -52,6 +52,8 @@ struct connection_state {
 struct command_trace {
   std::string rule;               ///< name of the rule that matched it; empty: none did
   std::optional<near_miss> miss;  ///< when no rule matched: the closest rule and what differed
+  std::string login_user;         ///< the session's login id when the command arrived; empty: none
+  std::string state;              ///< the scenario state when the command arrived
 };
 
 /// What to do with a request document.

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,17 @@ struct server_options {
   std::string generated_certificate_file;
   /// Folder of the vendor OCI schema set; when set, every request command is validated against it.
   std::string schema_dir;
+  /// The admin HTTP API (health, world, reset, scenario, locks, journal, verify), when set.
+  std::optional<endpoint> admin;
+  /// Lets the admin API listen on an address other than loopback (it has no authentication).
+  bool admin_allow_remote = false;
+  /// How many exchanges the request journal keeps (the oldest go first); 0: none are kept.
+  std::size_t journal_capacity = 1000;
+  /// A scenario file to watch: when it changes and loads, it is served (see replace_scenario); when
+  /// it has problems, they are logged and the running world stays. Empty: no watching.
+  std::filesystem::path watch_file;
+  bool watch_keep_state = false;                                      ///< a reload keeps the live world (else: reset)
+  std::chrono::milliseconds watch_interval{500};                      ///< how often the watched file is looked at
   std::size_t max_document_bytes = 4 * 1024 * 1024;                   ///< larger documents close the connection
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};   ///< no bytes for this long: close
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};  ///< a peer that does not read
