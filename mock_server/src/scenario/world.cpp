@@ -209,6 +209,7 @@ bool world::remove_endpoint(std::string_view user_id) {
   }
   target->line_ports.clear();
   target->trunk_group.reset();
+  target->trunk_line_port.clear();
   return true;
 }
 
@@ -219,6 +220,18 @@ bool world::set_configuration_option(std::string_view device_type_name, configur
   }
   type->option = option;
   return true;
+}
+
+bool world::remove_user(std::string_view user_id) {
+  return std::erase_if(users, [&](const user& u) { return u.id == user_id; }) > 0;
+}
+
+const user* world::find_line_port_owner(std::string_view line_port) const {
+  return find_in(users, [&](const user& u) {
+    return (!u.trunk_line_port.empty() && u.trunk_line_port == line_port) ||
+           std::any_of(u.line_ports.begin(), u.line_ports.end(),
+                       [&](const auto& port) { return port.id == line_port; });
+  });
 }
 
 const device_type* world::find_device_type(std::string_view name) const {

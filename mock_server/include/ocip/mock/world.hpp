@@ -64,7 +64,8 @@ struct device_key {
 struct device {
   device_key key;
   std::string device_type;
-  bool locked = false;  ///< under a device profile authentication lockout
+  bool locked = false;        ///< under a device profile authentication lockout
+  std::string mac_address{};  ///< macAddress given when the device was added over OCI-P; empty: none
 };
 
 /// A user's endpoint on an access device.
@@ -82,6 +83,7 @@ struct user {
   std::string last_name;
   std::vector<line_port> line_ports;
   std::optional<std::string> trunk_group;  ///< name of a trunk group in the user's group: a trunk user
+  std::string trunk_line_port{};           ///< a trunk user's linePort on the trunk group; empty: none given
 };
 
 struct trunk_group {
@@ -204,6 +206,10 @@ struct world {
   bool remove_endpoint(std::string_view user_id);
   /// Sets the Device Management support of a device type. False when there is no such type.
   bool set_configuration_option(std::string_view device_type_name, configuration_option option);
+  /// Removes the user (its line ports go with it). False when there is no such user.
+  bool remove_user(std::string_view user_id);
+  /// The user who holds this line port, on a device or on a trunk group; nullptr when nobody does.
+  [[nodiscard]] const user* find_line_port_owner(std::string_view line_port) const;
 
   /// The trunk group of this name in this group.
   [[nodiscard]] const trunk_group* find_trunk_group(std::string_view service_provider, std::string_view group,
