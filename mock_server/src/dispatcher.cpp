@@ -445,7 +445,8 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
         failure = matched.failure;
       }
       if (matched.reply.what == scripted_reply::kind::response) {
-        finish(matched.reply.response, cmd);
+        // The scenario's field order; with a schema loaded, the order the response type declares.
+        finish(validator_ ? validator_->in_schema_order(matched.reply.response) : matched.reply.response, cmd);
         continue;
       }
       if (matched.reply.what == scripted_reply::kind::error) {

@@ -3,13 +3,17 @@
 
 #include "ocip/mock/schema.hpp"
 
+#include <algorithm>
 #include <climits>
+#include <map>
+#include <mutex>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlversion.h>
@@ -146,6 +150,170 @@ bool in_oci_namespace(std::string_view type) {
   return type == "SuccessResponse" || type == "ErrorResponse";
 }
 
+// ---- content models, for putting scripted replies into schema order ------------------------------
+
+/// An element a complex type declares: its name and its type (a named type's local name, or the
+/// inline type written inside the element).
+struct particle {
+  std::string name;
+  std::string type;
+  std::shared_ptr<const struct declared_type> inline_type;
+};
+
+/// A complex type as its schema file writes it: the base it extends (local name, or empty) and its
+/// own elements in declaration order (sequences and choices flattened).
+struct declared_type {
+  std::string base;
+  std::vector<particle> particles;
+};
+
+/// The local part of a QName ("core:OCIDataResponse" -> "OCIDataResponse").
+std::string local_name(std::string_view qualified) {
+  const auto colon = qualified.rfind(':');
+  return std::string(colon == std::string_view::npos ? qualified : qualified.substr(colon + 1));
+}
+
+std::string_view node_name(const xmlNode* node) {
+  return node->name == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(node->name));
+}
+
+std::string attribute_of(const xmlNode* node, const char* name) {
+  xmlChar* value = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
+  if (value == nullptr) {
+    return {};
+  }
+  std::string out(reinterpret_cast<const char*>(value));
+  xmlFree(value);
+  return out;
+}
+
+/// Adds what a complexType (or a part of it) declares to `into`, in document order.
+void collect_particles(const xmlNode* parent, declared_type& into) {
+  for (const xmlNode* child = parent->children; child != nullptr; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE) {
+      continue;
+    }
+    const std::string_view name = node_name(child);
+    if (name == "sequence" || name == "choice" || name == "all" || name == "complexContent" || name == "restriction") {
+      collect_particles(child, into);
+    } else if (name == "extension") {
+      into.base = local_name(attribute_of(child, "base"));
+      collect_particles(child, into);
+    } else if (name == "element") {
+      particle each;
+      each.name = attribute_of(child, "name");
+      if (each.name.empty()) {
+        each.name = local_name(attribute_of(child, "ref"));
+      }
+      each.type = local_name(attribute_of(child, "type"));
+      for (const xmlNode* inner = child->children; inner != nullptr; inner = inner->next) {
+        if (inner->type == XML_ELEMENT_NODE && node_name(inner) == "complexType") {
+          auto inline_type = std::make_shared<declared_type>();
+          collect_particles(inner, *inline_type);
+          each.inline_type = std::move(inline_type);
+        }
+      }
+      into.particles.push_back(std::move(each));
+    }
+  }
+}
+
+/// Every named complex type of a schema set, read once from its files.
+class content_models {
+ public:
+  explicit content_models(const std::filesystem::path& folder) {
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->path().extension() == ".xsd") {
+        files.push_back(it->path());
+      }
+    }
+    std::sort(files.begin(), files.end());  // the first declaration of a name wins, whatever the file system's order
+    for (const auto& file : files) {
+      error_collector ignored;
+      const thread_error_scope scope(ignored);
+      const std::unique_ptr<xmlDoc, free_document> doc(
+          xmlReadFile(file.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOBLANKS));
+      const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+      if (root == nullptr) {
+        continue;
+      }
+      for (const xmlNode* child = root->children; child != nullptr; child = child->next) {
+        if (child->type == XML_ELEMENT_NODE && node_name(child) == "complexType") {
+          declared_type declared;
+          collect_particles(child, declared);
+          types_.try_emplace(attribute_of(child, "name"), std::move(declared));
+        }
+      }
+    }
+  }
+
+  /// The elements of a type with its bases', bases first; nullptr for a type the set lacks.
+  const std::vector<particle>* elements_of(const std::string& type) {
+    if (auto cached = flattened_.find(type); cached != flattened_.end()) {
+      return &cached->second;
+    }
+    const auto declared = types_.find(type);
+    if (declared == types_.end()) {
+      return nullptr;
+    }
+    flattened_.emplace(type, std::vector<particle>());  // a base that names itself ends here
+    std::vector<particle> all;
+    if (!declared->second.base.empty()) {
+      if (const auto* base = elements_of(declared->second.base)) {
+        all = *base;
+      }
+    }
+    all.insert(all.end(), declared->second.particles.begin(), declared->second.particles.end());
+    auto& stored = flattened_[type];
+    stored = std::move(all);
+    return &stored;
+  }
+
+  /// Puts `fields` into the order of `declared`, then each field's children into its type's order.
+  void order(std::vector<protocol::element>& fields, const std::vector<particle>& declared) {
+    const auto position = [&](const protocol::element& field) {
+      const auto found =
+          std::find_if(declared.begin(), declared.end(), [&](const particle& each) { return each.name == field.name; });
+      return static_cast<std::size_t>(found - declared.begin());
+    };
+    std::stable_sort(fields.begin(), fields.end(),
+                     [&](const protocol::element& a, const protocol::element& b) { return position(a) < position(b); });
+    for (auto& field : fields) {
+      if (field.children.empty()) {
+        continue;
+      }
+      const std::size_t at = position(field);
+      const particle* declaration = at < declared.size() ? &declared[at] : nullptr;
+      if (!field.xsi_type.empty()) {
+        if (const auto* typed = elements_of(local_name(field.xsi_type))) {
+          order(field.children, *typed);
+        }
+      } else if (declaration != nullptr && declaration->inline_type) {
+        std::vector<particle> inline_elements;
+        if (!declaration->inline_type->base.empty()) {
+          if (const auto* base = elements_of(declaration->inline_type->base)) {
+            inline_elements = *base;
+          }
+        }
+        inline_elements.insert(inline_elements.end(), declaration->inline_type->particles.begin(),
+                               declaration->inline_type->particles.end());
+        order(field.children, inline_elements);
+      } else if (declaration != nullptr) {
+        if (const auto* typed = elements_of(declaration->type)) {
+          order(field.children, *typed);
+        }
+      }
+    }
+  }
+
+ private:
+  std::map<std::string, declared_type, std::less<>> types_;
+  std::map<std::string, std::vector<particle>, std::less<>> flattened_;
+};
+
 }  // namespace
 
 std::string standalone_command_document(const protocol::command& cmd) {
@@ -187,6 +355,9 @@ std::string too_many_commands_message(std::size_t count) {
 struct schema_validator::impl {
   std::filesystem::path folder;
   std::unique_ptr<xmlSchema, free_schema> schema;
+  /// Read on the first in_schema_order() call; the mutex guards it and its cache.
+  std::mutex models_mutex;
+  std::unique_ptr<content_models> models;
 };
 
 schema_validator::schema_validator(std::unique_ptr<impl> loaded) : impl_(std::move(loaded)) {}
@@ -228,7 +399,7 @@ result<std::shared_ptr<const schema_validator>, std::string> schema_validator::l
     return "cannot load the schema set from '" + root.string() + "':\n" + errors.joined("unknown error");
   }
 
-  std::unique_ptr<impl> loaded(new impl{dir, std::move(schema)});
+  std::unique_ptr<impl> loaded(new impl{dir, std::move(schema), {}, nullptr});
   std::shared_ptr<const schema_validator> validator(new schema_validator(std::move(loaded)));
   // A set without the root element `command` would refuse every command; say so now, once.
   if (auto probe = validator->validate_command(protocol::success_response()); !probe) {
@@ -266,6 +437,17 @@ result<void, std::string> schema_validator::validate_command(const protocol::com
     return errors.joined("internal error of the schema validator while validating " + cmd.type);
   }
   return errors.joined("the command " + cmd.type + " does not validate");
+}
+
+protocol::command schema_validator::in_schema_order(protocol::command cmd) const {
+  const std::lock_guard<std::mutex> lock(impl_->models_mutex);
+  if (!impl_->models) {
+    impl_->models = std::make_unique<content_models>(impl_->folder);
+  }
+  if (const auto* declared = impl_->models->elements_of(cmd.type)) {
+    impl_->models->order(cmd.fields, *declared);
+  }
+  return cmd;
 }
 
 result<void, std::string> schema_validator::validate_document(const protocol::document& doc) const {

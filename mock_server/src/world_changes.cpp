@@ -25,20 +25,48 @@ device* device_of_change(world& w, const world_change& change, const protocol::c
   return found == nullptr ? nullptr : w.find_device(found->key);
 }
 
+/// Makes one change that names a device; nothing when the device is gone.
+void change_device(world& w, const world_change& change, const protocol::command& cmd) {
+  device* target = device_of_change(w, change, cmd);
+  if (target == nullptr) {
+    return;
+  }
+  // A copy: remove_device invalidates `target`.
+  const device_key key = target->key;
+  switch (change.what) {
+    case world_change::kind::lock_device:
+      w.lock_device(key);
+      break;
+    case world_change::kind::unlock_device:
+      w.unlock_device(key);
+      break;
+    case world_change::kind::remove_device:
+      w.remove_device(key);
+      break;
+    case world_change::kind::remove_endpoint:
+    case world_change::kind::set_configuration_option:
+      break;
+  }
+}
+
 }  // namespace
 
 void apply_changes(world& w, const rule& matched, const protocol::command& cmd) {
   for (const world_change& change : matched.changes) {
-    device* target = device_of_change(w, change, cmd);
-    if (target == nullptr) {
-      continue;
-    }
     switch (change.what) {
       case world_change::kind::lock_device:
-        w.lock_device(target->key);
-        break;
       case world_change::kind::unlock_device:
-        w.unlock_device(target->key);
+      case world_change::kind::remove_device:
+        change_device(w, change, cmd);
+        break;
+      case world_change::kind::remove_endpoint:
+        w.remove_endpoint(change.user_from_request ? cmd.field_text("userId").value_or("")
+                                                   : std::string_view(change.user_id));
+        break;
+      case world_change::kind::set_configuration_option:
+        if (const std::optional<configuration_option> option = parse_configuration_option(change.option)) {
+          w.set_configuration_option(change.device_type, *option);
+        }
         break;
     }
   }

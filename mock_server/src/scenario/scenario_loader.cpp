@@ -1,5 +1,6 @@
-// The YAML scenario loader. The only file that talks to yaml-cpp: its nodes and exceptions stay
-// here and come out as a world or as scenario problems with file:line:column.
+// The YAML scenario loader. With yaml_reader.cpp and script_loader.cpp (the rules) the only files
+// that talk to yaml-cpp: its nodes and exceptions stay here and come out as a world or as scenario
+// problems with file:line:column.
 
 #include <algorithm>
 #include <array>
@@ -22,6 +23,8 @@
 
 #include "ocip/mock/scenario.hpp"
 #include "ocip/protocol/xml_text.hpp"
+#include "script_loader.hpp"
+#include "yaml_reader.hpp"
 
 namespace ocip::mock {
 
@@ -65,116 +68,23 @@ std::string scenario_error::to_string() const {
 
 namespace {
 
-using names = std::span<const std::string_view>;
-
-// ---- words -------------------------------------------------------------------------------------
-
-/// Edit distance counting a swap of two neighbours as one edit ("naem" is one from "name"); the
-/// words compared are keys and short names, so quadratic is fine.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::size_t width = b.size() + 1;
-  std::vector<std::size_t> table((a.size() + 1) * width);
-  auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return table[i * width + j]; };
-  for (std::size_t i = 0; i <= a.size(); ++i) {
-    at(i, 0) = i;
-  }
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    at(0, j) = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
-      }
-    }
-  }
-  return at(a.size(), b.size());
-}
-
-/// Lower case with spaces and hyphens as underscores, so "Service Provider" meets "service_provider".
-std::string normalized(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
-  for (char c : word) {
-    if (c == ' ' || c == '-') {
-      out += '_';
-    } else if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c - 'A' + 'a');
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-/// The candidate a typo most likely meant, if one is close enough to suggest.
-template <typename Candidates>
-std::optional<std::string> closest(std::string_view word, const Candidates& candidates) {
-  const std::string wanted = normalized(word);
-  std::optional<std::string> best;
-  std::size_t best_distance = std::max<std::size_t>(1, wanted.size() / 3) + 1;
-  for (const auto& candidate : candidates) {
-    const std::size_t distance = edit_distance(wanted, normalized(candidate));
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = std::string(candidate);
-    }
-  }
-  return best;
-}
-
-template <typename Candidates>
-std::string did_you_mean(std::string_view word, const Candidates& candidates) {
-  auto suggestion = closest(word, candidates);
-  return suggestion ? " (did you mean '" + *suggestion + "'?)" : std::string();
-}
-
-std::string joined(names words) {
-  std::string out;
-  for (auto word : words) {
-    out += out.empty() ? "" : ", ";
-    out += word;
-  }
-  return out;
-}
-
-std::string in_quotes(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
-
-std::string at_line(const YAML::Mark& mark) {
-  return mark.is_null() ? std::string() : " (first at line " + std::to_string(mark.line + 1) + ")";
-}
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Scalar:
-      return "the value " + in_quotes(node.Scalar());
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
-}
-
-std::string join_path(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string index_path(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
+using scenario_yaml::any_text;
+using scenario_yaml::at_line;
+using scenario_yaml::describe;
+using scenario_yaml::did_you_mean;
+using scenario_yaml::fields;
+using scenario_yaml::in_quotes;
+using scenario_yaml::join_path;
+using scenario_yaml::joined;
+using scenario_yaml::names;
+using scenario_yaml::text_facet;
+using scenario_yaml::yaml_reader;
 
 // ---- the vocabulary of format version 1 --------------------------------------------------------
 
-constexpr std::array<std::string_view, 8> root_keys{
-    "version", "name", "description", "device_types", "devices", "service_providers", "administrators", "mock"};
+constexpr std::array<std::string_view, 10> root_keys{
+    "version",           "name",           "description", "device_types",  "devices",
+    "service_providers", "administrators", "mock",        "initial_state", "rules"};
 constexpr std::array<std::string_view, 2> device_type_keys{"name", "configuration_option"};
 constexpr std::array<std::string_view, 3> device_keys{"name", "type", "locked"};
 constexpr std::array<std::string_view, 4> service_provider_keys{"id", "enterprise", "devices", "groups"};
@@ -196,31 +106,6 @@ constexpr std::array<std::string_view, 4> kind_names{"system", "provisioning", "
 constexpr std::array<std::string_view, 2> before_login_names{"error_response", "close_connection"};
 constexpr std::array<std::string_view, 3> logout_names{"reply", "reply_then_close", "close"};
 
-/// Keys people put in the wrong place, with where they belong.
-std::optional<std::string_view> misplaced_root_key_hint(std::string_view key) {
-  static const std::map<std::string_view, std::string_view> hints{
-      {"groups", "groups belong to a service provider: service_providers[].groups"},
-      {"users", "users belong to a group: service_providers[].groups[].users"},
-      {"trunk_groups", "trunk groups belong to a group: service_providers[].groups[].trunk_groups"},
-      {"admins", "did you mean 'administrators'?"},
-      {"token_seed", "mock settings go under 'mock:'"},
-      {"sso_errors", "mock settings go under 'mock:'"},
-      {"before_login", "mock settings go under 'mock:'"},
-      {"software_version", "mock settings go under 'mock:'"},
-      {"logout", "mock settings go under 'mock:'"},
-      {"trusted_addresses", "mock settings go under 'mock:'"},
-  };
-  auto hint = hints.find(key);
-  return hint == hints.end() ? std::nullopt : std::optional<std::string_view>(hint->second);
-}
-
-/// Facets of a text field: its schema type's length limits (0: unbounded).
-struct text_facet {
-  std::size_t max_length = 0;
-  std::string_view schema_type;  ///< for the message, e.g. "AccessDeviceName"
-};
-
-constexpr text_facet any_text{};
 constexpr text_facet device_name_facet{40, "AccessDeviceName"};
 constexpr text_facet device_type_facet{40, "AccessDeviceType"};
 constexpr text_facet user_id_facet{161, "UserId"};
@@ -231,22 +116,6 @@ constexpr text_facet domain_facet{80, "NetAddress"};
 constexpr text_facet name_facet{30, "FirstName/LastName"};
 constexpr text_facet trunk_group_facet{30, "TrunkGroupName"};
 constexpr text_facet line_port_facet{161, "AccessDeviceEndpointLinePort"};
-
-/// The fields of one YAML map, looked up by key after unknown and repeated keys were reported.
-struct fields {
-  YAML::Node map;
-  std::string path;
-  std::vector<std::pair<std::string, YAML::Node>> entries;
-
-  [[nodiscard]] const YAML::Node* find(std::string_view key) const {
-    for (const auto& [name, value] : entries) {
-      if (name == key) {
-        return &value;
-      }
-    }
-    return nullptr;
-  }
-};
 
 /// A device reference as written, resolved against the referrer's reach.
 struct device_reference {
@@ -262,29 +131,13 @@ struct definition {
   YAML::Mark mark;
 };
 
-class loader {
+class loader : public yaml_reader {
  public:
-  explicit loader(std::string source) : source_(std::move(source)) {}
+  explicit loader(std::string source) : yaml_reader(std::move(source)) {}
 
   scenario load(std::string_view text);
 
-  std::vector<scenario_problem>& problems() { return problems_; }
-
  private:
-  // -- reporting
-  void report(const YAML::Mark& mark, std::string message);
-  void report(const YAML::Node& node, std::string message) { report(node.Mark(), std::move(message)); }
-
-  // -- shapes
-  std::optional<fields> open_map(const YAML::Node& node, const std::string& path, names known);
-  template <typename Each>
-  void each_item(const fields& owner, std::string_view key, Each&& each);
-  std::optional<std::string> text(const fields& owner, std::string_view key, bool required, text_facet facet);
-  std::optional<bool> boolean(const fields& owner, std::string_view key);
-  std::optional<std::uint64_t> unsigned_integer(const fields& owner, std::string_view key, bool required);
-  std::optional<std::string> enumeration(const fields& owner, std::string_view key, names allowed,
-                                         std::string_view what);
-
   // -- sections
   void read_device_types(const fields& root);
   void read_devices(const fields& owner, const device_key& owner_key);
@@ -303,8 +156,6 @@ class loader {
   bool device_exists(const device_reference& reference);
   std::string owner_description(const device_key& key) const;
 
-  std::string source_;
-  std::vector<scenario_problem> problems_;
   world world_;
 
   std::map<std::string, definition, std::less<>> device_types_;
@@ -316,158 +167,6 @@ class loader {
   std::map<std::string, definition, std::less<>> line_ports_;
   std::map<std::string, definition, std::less<>> administrators_;
 };
-
-void loader::report(const YAML::Mark& mark, std::string message) {
-  scenario_problem problem;
-  problem.file = source_;
-  problem.line = mark.is_null() ? 1 : mark.line + 1;
-  problem.column = mark.is_null() ? 1 : mark.column + 1;
-  problem.message = std::move(message);
-  problems_.push_back(std::move(problem));
-}
-
-std::optional<fields> loader::open_map(const YAML::Node& node, const std::string& path, names known) {
-  if (!node.IsMap()) {
-    report(node, path + ": expected a map of key: value pairs, got " + describe(node));
-    return std::nullopt;
-  }
-  fields result{node, path, {}};
-  for (const auto& pair : node) {
-    const YAML::Node& key = pair.first;
-    if (!key.IsScalar()) {
-      report(key, path + ": keys must be plain words, got " + describe(key));
-      continue;
-    }
-    const std::string& name = key.Scalar();
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string message = join_path(path, name) + ": unknown key " + in_quotes(name);
-      auto hint = path.empty() ? misplaced_root_key_hint(name) : std::nullopt;
-      if (hint) {
-        message += " (" + std::string(*hint) + ")";
-      } else if (auto suggestion = closest(name, known)) {
-        message += " (did you mean '" + *suggestion + "'?)";
-      } else {
-        message += "; known keys here: " + joined(known);
-      }
-      report(key, std::move(message));
-      continue;
-    }
-    if (result.find(name) != nullptr) {
-      report(key, join_path(path, name) + ": key " + in_quotes(name) + " appears twice in the same map");
-      continue;
-    }
-    result.entries.emplace_back(name, pair.second);
-  }
-  return result;
-}
-
-template <typename Each>
-void loader::each_item(const fields& owner, std::string_view key, Each&& each) {
-  const YAML::Node* list = owner.find(key);
-  if (list == nullptr || list->IsNull()) {
-    return;  // absent and empty lists mean the same: none
-  }
-  const std::string path = join_path(owner.path, key);
-  if (!list->IsSequence()) {
-    report(*list, path + ": expected a list (items starting with '- '), got " + describe(*list));
-    return;
-  }
-  std::size_t index = 0;
-  for (const auto& item : *list) {
-    each(item, index_path(path, index));
-    ++index;
-  }
-}
-
-std::optional<std::string> loader::text(const fields& owner, std::string_view key, bool required, text_facet facet) {
-  const YAML::Node* node = owner.find(key);
-  const std::string path = join_path(owner.path, key);
-  if (node == nullptr) {
-    if (required) {
-      report(owner.map, owner.path.empty() ? "missing required key " + in_quotes(key)
-                                           : owner.path + ": missing required key " + in_quotes(key));
-    }
-    return std::nullopt;
-  }
-  if (!node->IsScalar()) {
-    report(*node, path + ": expected a text value, got " + describe(*node));
-    return std::nullopt;
-  }
-  std::string value = node->Scalar();
-  if (value.empty()) {
-    report(*node, path + ": must not be empty");
-  } else if (facet.max_length != 0 && protocol::utf8_character_count(value) > facet.max_length) {
-    report(*node, path + ": " + in_quotes(value) + " is " + std::to_string(protocol::utf8_character_count(value)) +
-                      " characters long; at most " + std::to_string(facet.max_length) + " are allowed (schema " +
-                      std::string(facet.schema_type) + ")");
-  }
-  return value;
-}
-
-std::optional<bool> loader::boolean(const fields& owner, std::string_view key) {
-  const YAML::Node* node = owner.find(key);
-  if (node == nullptr) {
-    return std::nullopt;
-  }
-  const std::string path = join_path(owner.path, key);
-  if (node->IsScalar()) {
-    const std::string word = normalized(node->Scalar());
-    if (word == "true") {
-      return true;
-    }
-    if (word == "false") {
-      return false;
-    }
-  }
-  report(*node, path + ": expected true or false, got " + describe(*node));
-  return std::nullopt;
-}
-
-std::optional<std::uint64_t> loader::unsigned_integer(const fields& owner, std::string_view key, bool required) {
-  const YAML::Node* node = owner.find(key);
-  const std::string path = join_path(owner.path, key);
-  if (node == nullptr) {
-    if (required) {
-      report(owner.map, (owner.path.empty() ? "" : owner.path + ": ") + "missing required key " + in_quotes(key));
-    }
-    return std::nullopt;
-  }
-  if (node->IsScalar()) {
-    const std::string& digits = node->Scalar();
-    std::uint64_t value = 0;
-    const char* end = digits.data() + digits.size();
-    auto [stop, error] = std::from_chars(digits.data(), end, value);
-    if (!digits.empty() && error == std::errc() && stop == end) {
-      return value;
-    }
-    if (error == std::errc::result_out_of_range) {
-      report(*node, path + ": " + in_quotes(digits) + " is too large (at most 18446744073709551615)");
-      return std::nullopt;
-    }
-  }
-  report(*node, path + ": expected a whole number of 0 or more, got " + describe(*node));
-  return std::nullopt;
-}
-
-std::optional<std::string> loader::enumeration(const fields& owner, std::string_view key, names allowed,
-                                               std::string_view what) {
-  const YAML::Node* node = owner.find(key);
-  if (node == nullptr) {
-    return std::nullopt;
-  }
-  const std::string path = join_path(owner.path, key);
-  if (!node->IsScalar()) {
-    report(*node, path + ": expected one of " + joined(allowed) + ", got " + describe(*node));
-    return std::nullopt;
-  }
-  const std::string& value = node->Scalar();
-  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) {
-    return value;
-  }
-  report(*node, path + ": " + in_quotes(value) + " is not a " + std::string(what) + "; expected one of " +
-                    joined(allowed) + did_you_mean(value, allowed));
-  return std::nullopt;
-}
 
 // ---- sections ----------------------------------------------------------------------------------
 
@@ -1075,7 +774,7 @@ std::string stem_of(std::string_view source) {
 
 scenario loader::load(std::string_view text_in) {
   scenario loaded;
-  loaded.source = source_;
+  loaded.source = source();
   const std::string text_copy(text_in);
   yaml_outline outline;
   YAML::Node document;
@@ -1111,7 +810,7 @@ scenario loader::load(std::string_view text_in) {
   } else if (!version->IsScalar() || version->Scalar() != "1") {
     report(*version, "version: this mock reads scenario format version 1, got " + describe(*version));
   }
-  loaded.name = text(*root, "name", false, any_text).value_or(stem_of(source_));
+  loaded.name = text(*root, "name", false, any_text).value_or(stem_of(source()));
   loaded.description = text(*root, "description", false, any_text).value_or("");
 
   // Order matters only for references: what is referred to is read before what refers to it.
@@ -1122,6 +821,7 @@ scenario loader::load(std::string_view text_in) {
   read_service_providers(*root);
   read_administrators(*root);
   read_mock(*root);
+  scenario_yaml::read_script(*this, *root, world_);  // after everything a rule's changes may name
 
   loaded.initial = std::move(world_);
   return loaded;

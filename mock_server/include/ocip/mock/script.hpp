@@ -113,18 +113,28 @@ struct scripted_reply {
 /// A change a matched rule makes to the world.
 struct world_change {
   enum class kind {
-    lock_device,    ///< puts the device under a device profile authentication lockout
-    unlock_device,  ///< clears the device's lockout
+    lock_device,               ///< puts the device under a device profile authentication lockout
+    unlock_device,             ///< clears the device's lockout
+    remove_device,             ///< removes the device and every line port on it
+    remove_endpoint,           ///< takes the user's endpoint away (line ports and trunk group)
+    set_configuration_option,  ///< sets a device type's Device Management support
   };
 
   kind what = kind::lock_device;
-  /// The device; with `device_from_request`, the device the request names (deviceLevel and
-  /// deviceName, in the reach of the request's userId) instead.
+  /// lock_device, unlock_device, remove_device: the device; with `device_from_request`, the device
+  /// the request names (deviceLevel and deviceName, in the reach of the request's userId) instead.
   std::string device_level;  ///< schema spelling: "System", "Service Provider", "Group"
   std::string service_provider;
   std::string group;
   std::string device_name;
   bool device_from_request = false;
+  /// remove_endpoint: the user; with `user_from_request`, the request's userId instead.
+  std::string user_id;
+  bool user_from_request = false;
+  /// set_configuration_option: the device type and its new option in schema spelling
+  /// ("Device Management", "Not Supported", "Legacy").
+  std::string device_type;
+  std::string option;
 };
 
 /// Where a rule was written, for logs and reports.
