@@ -1,11 +1,12 @@
 // The SOAP listeners (oci-p.md §5): HTTP and HTTPS sessions that read requests with a deadline and
-// a size limit, hand each to the SOAP service and write its answer. Decisions live in
-// soap_service.cpp; this file only moves bytes.
+// a size limit, hand each to the SOAP service and write its answer, or misbehave as a scripted
+// rule's fault says. Decisions live in soap_service.cpp; this file only moves bytes.
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -22,6 +23,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "fault_writer.hpp"
 #include "server_internal.hpp"
 #include "soap_service.hpp"
 
@@ -47,7 +49,11 @@ template <typename Stream>
 class http_session : public closable, public std::enable_shared_from_this<http_session<Stream>> {
  public:
   http_session(Stream stream, server_context& context, std::shared_ptr<http_service> service, std::string kind)
-      : stream_(std::move(stream)), context_(context), service_(std::move(service)), kind_(std::move(kind)) {
+      : stream_(std::move(stream)),
+        pause_timer_(beast::get_lowest_layer(stream_).get_executor()),
+        context_(context),
+        service_(std::move(service)),
+        kind_(std::move(kind)) {
     const auto& socket = beast::get_lowest_layer(stream_).socket();
     peer_.remote = describe_peer(socket);
     peer_.address = peer_ip_address(socket);
@@ -72,6 +78,7 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
     auto& socket = beast::get_lowest_layer(stream_).socket();
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(stream_).close();
+    pause_timer_.cancel();
   }
 
  private:
@@ -132,6 +139,13 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
       }
       const http_request request = parser.release();
       http_outcome outcome = service_->handle(request, peer_);
+      if (outcome.failure && kind_ != "admin") {
+        const bool keep_serving = co_await answer_with_fault(outcome);
+        if (!keep_serving) {
+          co_return;
+        }
+        continue;
+      }
       if (!outcome.response) {
         co_return;  // the scenario closes the connection without a reply
       }
@@ -148,6 +162,86 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
         co_return;
       }
     }
+  }
+
+  /// Answers one request as its fault says (the SOAP service has already put an http_500 or
+  /// soap_fault answer in place of the reply). False: the session ends.
+  asio::awaitable<bool> answer_with_fault(http_outcome& outcome) {
+    fault failure = *outcome.failure;
+    spdlog::info("{} connection from {}: fault {}", kind_, peer_.remote, describe_fault(failure));
+    if (failure.what == fault::kind::http_500 || failure.what == fault::kind::soap_fault) {
+      failure.what = fault::kind::none;
+    }
+    const bool waited = co_await pause_for(pause_timer_, failure.delay);
+    if (!waited) {
+      co_return false;
+    }
+    switch (failure.what) {
+      case fault::kind::no_reply:
+        // Nothing is written; the connection stays open and the next request is read.
+        co_return outcome.response.has_value() && !outcome.close_after;
+      case fault::kind::close_before_reply:
+        spdlog::info("{} connection from {}: closing before the answer as the fault says", kind_, peer_.remote);
+        co_return false;
+      case fault::kind::reset:
+        spdlog::info("{} connection from {}: resetting the connection as the fault says", kind_, peer_.remote);
+        reset();
+        co_return false;
+      default:
+        break;
+    }
+    if (!outcome.response) {
+      co_return false;  // the scenario closes the connection without a reply
+    }
+    if (outcome.close_after) {
+      outcome.response->keep_alive(false);
+    }
+    const bool keep_alive = outcome.response->keep_alive();
+    // The whole HTTP response (status line, headers, body) as bytes, to misbehave on.
+    std::ostringstream serialized;
+    serialized << *outcome.response;
+    std::string bytes = std::move(serialized).str();
+    std::size_t piece = 0;
+    std::chrono::milliseconds pause{0};
+    if (failure.what == fault::kind::garbage) {
+      bytes = garbage_bytes(failure);
+    } else if (failure.what == fault::kind::truncate) {
+      bytes.resize(std::min(failure.bytes, bytes.size()));
+    } else if (failure.what == fault::kind::slice) {
+      piece = failure.bytes;
+      pause = failure.pause;
+      boost::system::error_code ignored;
+      lowest().socket().set_option(tcp::no_delay(true), ignored);  // Nagle would merge small pieces
+    }
+    const auto write_deadline = context_.options.write_timeout + pause;
+    const boost::system::error_code ec = co_await write_in_pieces(stream_, pause_timer_, bytes, piece, pause,
+                                                                  [&] { lowest().expires_after(write_deadline); });
+    if (ec) {
+      if (!closed_) {
+        spdlog::info("{} connection from {}: write failed: {}", kind_, peer_.remote,
+                     ec == beast::error::timeout ? std::string("timed out") : ec.message());
+      }
+      co_return false;
+    }
+    if (failure.what == fault::kind::truncate) {
+      spdlog::info("{} connection from {}: closing after the truncated answer as the fault says", kind_, peer_.remote);
+      co_return false;
+    }
+    if (failure.what == fault::kind::close_after_reply || !keep_alive) {
+      if (failure.what == fault::kind::close_after_reply) {
+        spdlog::info("{} connection from {}: closing after the answer as the fault says", kind_, peer_.remote);
+      }
+      co_await linger();
+      co_return false;
+    }
+    co_return true;
+  }
+
+  /// Resets the connection (TCP RST; over HTTPS without close_notify) and ends the session.
+  void reset() {
+    closed_ = true;
+    reset_socket(lowest().socket());
+    pause_timer_.cancel();
   }
 
   /// A request that could not be read: the peer left, timed out, or sent something that is not
@@ -230,6 +324,7 @@ class http_session : public closable, public std::enable_shared_from_this<http_s
   }
 
   Stream stream_;
+  asio::steady_timer pause_timer_;  ///< a fault's delay and the pauses between slices
   server_context& context_;
   std::shared_ptr<http_service> service_;
   std::string kind_;

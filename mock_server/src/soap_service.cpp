@@ -320,8 +320,22 @@ http_outcome soap_service::handle_post(const http_request& request, const http_p
     spdlog::info("soap {}: ending the HTTP session as the scenario says", peer.remote);
     sessions_.forget(cookie);
   }
+  if (decided.failure &&
+      (decided.failure->what == fault::kind::http_500 || decided.failure->what == fault::kind::soap_fault)) {
+    // The rule's fault replaces the SOAP reply; its delay is still the listener's to carry out.
+    const fault& failure = *decided.failure;
+    http_response replaced =
+        failure.what == fault::kind::http_500
+            ? text_response(request, http::status::internal_server_error, failure.text)
+            : fault_response(request, {failure.code.empty() ? std::string("soapenv:Server") : failure.code,
+                                       failure.text, std::string()});
+    if (decided.close_after) {
+      replaced.keep_alive(false);
+    }
+    return {with_cookie(std::move(replaced)), decided.close_after, decided.failure};
+  }
   if (!decided.reply) {
-    return {std::nullopt, true};
+    return {std::nullopt, true, decided.failure};
   }
   auto reply_text = soap::document_text(protocol::encode(*decided.reply, protocol::wire_style::server));
   if (!reply_text) {
@@ -335,7 +349,7 @@ http_outcome soap_service::handle_post(const http_request& request, const http_p
   response.keep_alive(request.keep_alive() && !decided.close_after);
   response.body() = soap::wrap_response(reply_text.value());
   response.prepare_payload();
-  return {with_cookie(std::move(response)), decided.close_after};
+  return {with_cookie(std::move(response)), decided.close_after, decided.failure};
 }
 
 http_response soap_service::wsdl_response(const http_request& request, std::string_view path,

@@ -1,6 +1,7 @@
 #pragma once
 // One OCI-P connection over a byte stream (plain TCP, or TLS around it): reads bytes, frames
-// documents, asks the dispatcher, writes each reply in one write. Internal to mock_server/src.
+// documents, asks the dispatcher, writes each reply in one write, or misbehaves as a scripted rule's
+// fault says. Internal to mock_server/src.
 
 #include <array>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/write.hpp>
 
+#include "fault_writer.hpp"
 #include "ocip/protocol/codec.hpp"
 #include "ocip/protocol/framer.hpp"
 #include "server_internal.hpp"
@@ -24,6 +26,7 @@ class stream_session : public closable, public std::enable_shared_from_this<stre
   stream_session(Stream stream, server_context& context, std::string transport)
       : stream_(std::move(stream)),
         timer_(stream_.get_executor()),
+        pause_timer_(stream_.get_executor()),
         context_(context),
         framer_(context.options.max_document_bytes) {
     state_.id = context.number_connection();
@@ -49,6 +52,7 @@ class stream_session : public closable, public std::enable_shared_from_this<stre
     stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.lowest_layer().close(ignored);
     timer_.cancel();
+    pause_timer_.cancel();
   }
 
  protected:
@@ -108,23 +112,92 @@ class stream_session : public closable, public std::enable_shared_from_this<stre
       }
       dispatch_result decided = context_.decide.dispatch(request.value(), state_);
       log_exchange(request.value(), decided);
-      if (decided.reply) {
-        // Declaration, document and the final LF go out in one write (§2).
-        const std::string reply = protocol::encode(*decided.reply, protocol::wire_style::server);
-        set_deadline(context_.options.write_timeout);
-        boost::system::error_code ec;
-        co_await asio::async_write(stream_, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) {
-          spdlog::info("{} connection from {}: write failed: {}", state_.transport, state_.remote, ec.message());
-          co_return false;
-        }
-      }
-      if (decided.close_after) {
-        spdlog::info("{} connection from {}: closing as the scenario says", state_.transport, state_.remote);
+      const bool keep_open = co_await answer(decided);
+      if (!keep_open) {
         co_return false;
       }
     }
     co_return true;
+  }
+
+  /// Writes one document's reply, or misbehaves as its fault says. False: close the connection.
+  asio::awaitable<bool> answer(const dispatch_result& decided) {
+    fault failure = decided.failure.value_or(fault{});
+    if (decided.failure) {
+      spdlog::info("{} connection from {}: fault {}", state_.transport, state_.remote, describe_fault(failure));
+      if (failure.what == fault::kind::http_500 || failure.what == fault::kind::soap_fault) {
+        spdlog::warn("{} connection from {}: fault {} is for SOAP only; the reply goes out unchanged", state_.transport,
+                     state_.remote, to_string(failure.what));
+        failure.what = fault::kind::none;
+      }
+    }
+    if (failure.delay > std::chrono::milliseconds::zero()) {
+      // The watchdog must not take the wait for a stalled write.
+      set_deadline(failure.delay + context_.options.write_timeout);
+      const bool waited = co_await pause_for(pause_timer_, failure.delay);
+      if (!waited) {
+        co_return false;
+      }
+    }
+    switch (failure.what) {
+      case fault::kind::no_reply:
+        co_return !decided.close_after;
+      case fault::kind::close_before_reply:
+        spdlog::info("{} connection from {}: closing before the reply as the fault says", state_.transport,
+                     state_.remote);
+        co_return false;
+      case fault::kind::reset:
+        spdlog::info("{} connection from {}: resetting the connection as the fault says", state_.transport,
+                     state_.remote);
+        reset();
+        co_return false;
+      default:
+        break;
+    }
+    if (decided.reply) {
+      // Declaration, document and the final LF go out in one write (§2), unless the fault slices them.
+      std::string reply = protocol::encode(*decided.reply, protocol::wire_style::server);
+      std::size_t piece = 0;
+      std::chrono::milliseconds pause{0};
+      if (failure.what == fault::kind::garbage) {
+        reply = garbage_bytes(failure);
+      } else if (failure.what == fault::kind::truncate) {
+        reply.resize(std::min(failure.bytes, reply.size()));
+      } else if (failure.what == fault::kind::slice) {
+        piece = failure.bytes;
+        pause = failure.pause;
+        // Each piece in its own segment: Nagle's algorithm would hold small pieces back.
+        boost::system::error_code ignored;
+        stream_.lowest_layer().set_option(tcp::no_delay(true), ignored);
+      }
+      const auto write_deadline = context_.options.write_timeout + pause;
+      const boost::system::error_code ec =
+          co_await write_in_pieces(stream_, pause_timer_, reply, piece, pause, [&] { set_deadline(write_deadline); });
+      if (ec) {
+        if (!closed_) {
+          spdlog::info("{} connection from {}: write failed: {}", state_.transport, state_.remote, ec.message());
+        }
+        co_return false;
+      }
+      if (failure.what == fault::kind::truncate || failure.what == fault::kind::close_after_reply) {
+        spdlog::info("{} connection from {}: closing after the {} reply as the fault says", state_.transport,
+                     state_.remote, failure.what == fault::kind::truncate ? "truncated" : "whole");
+        co_return false;
+      }
+    }
+    if (decided.close_after) {
+      spdlog::info("{} connection from {}: closing as the scenario says", state_.transport, state_.remote);
+      co_return false;
+    }
+    co_return true;
+  }
+
+  /// Resets the connection (TCP RST; over TLS without close_notify) and ends the session.
+  void reset() {
+    closed_ = true;
+    reset_socket(stream_.lowest_layer());
+    timer_.cancel();
+    pause_timer_.cancel();
   }
 
   /// One line per command: what was asked and what was answered. Names and codes only: bodies
@@ -161,6 +234,7 @@ class stream_session : public closable, public std::enable_shared_from_this<stre
 
   Stream stream_;
   asio::steady_timer timer_;
+  asio::steady_timer pause_timer_;  ///< a fault's delay and the pauses between slices
   std::chrono::steady_clock::time_point deadline_;
   server_context& context_;
   protocol::framer framer_;
