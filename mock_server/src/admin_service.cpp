@@ -133,13 +133,29 @@ http_response error_response(const http_request& request, http::status status, s
   return json_response(request, status, out.text());
 }
 
+/// 422 with each problem located in the body.
+http_response problems_response(const http_request& request, std::string_view what, const scenario_error& error) {
+  json_writer out;
+  out.begin_object().member("error", what).key("problems").begin_array();
+  for (const scenario_problem& problem : error.problems) {
+    out.begin_object()
+        .member("line", problem.line)
+        .member("column", problem.column)
+        .member("message", problem.message)
+        .member("text", problem.to_string())
+        .end_object();
+  }
+  out.end_array().end_object();
+  return json_response(request, http::status::unprocessable_entity, out.text());
+}
+
 /// Which methods a path takes, for 405 answers.
 struct path_methods {
   std::string_view path;
   std::string_view allowed;
 };
 
-constexpr std::array<path_methods, 8> paths{{
+constexpr std::array<path_methods, 9> paths{{
     {"/health", "GET"},
     {"/world", "GET"},
     {"/reset", "POST"},
@@ -147,6 +163,7 @@ constexpr std::array<path_methods, 8> paths{{
     {"/devices/lock", "POST"},
     {"/devices/unlock", "POST"},
     {"/journal", "GET, DELETE"},
+    {"/verify", "POST"},
     {"/", "GET"},
 }};
 
@@ -234,7 +251,7 @@ http_response admin_service::answer(const http_request& request) {
     return error_response(request, http::status::not_found,
                           "no admin resource at " + std::string(path) +
                               "; GET / lists them (health, world, reset, scenario, devices/lock, devices/unlock, "
-                              "journal)");
+                              "journal, verify)");
   }
   const auto only = [&](http::verb wanted) { return method == wanted; };
   http_response response = [&]() -> http_response {
@@ -272,6 +289,9 @@ http_response admin_service::answer(const http_request& request) {
     }
     if (path == "/journal" && only(http::verb::delete_)) {
       return clear_journal(request);
+    }
+    if (path == "/verify" && only(http::verb::post)) {
+      return verify(request, query);
     }
     http_response refused = error_response(request, http::status::method_not_allowed,
                                            std::string(request.method_string()) + " is not served at " +
@@ -350,22 +370,8 @@ http_response admin_service::load_scenario(const http_request& request, std::str
   }
   auto loaded = load_scenario_text(request.body(), "POST /scenario");
   if (!loaded) {
-    json_writer out;
-    out.begin_object()
-        .member("error", "the scenario has problems; the running one stays")
-        .key("problems")
-        .begin_array();
-    for (const scenario_problem& problem : loaded.error().problems) {
-      out.begin_object()
-          .member("line", problem.line)
-          .member("column", problem.column)
-          .member("message", problem.message)
-          .member("text", problem.to_string())
-          .end_object();
-    }
-    out.end_array().end_object();
     spdlog::warn("admin: POST /scenario refused:\n{}", loaded.error().to_string());
-    return json_response(request, http::status::unprocessable_entity, out.text());
+    return problems_response(request, "the scenario has problems; the running one stays", loaded.error());
   }
   const std::string name = loaded.value().name;
   control_.replace(std::move(loaded).value(), keep_state);
@@ -462,6 +468,36 @@ http_response admin_service::clear_journal(const http_request& request) {
   json_writer out;
   out.begin_object().member("cleared", std::uint64_t{cleared}).end_object();
   return json_response(request, http::status::ok, out.text());
+}
+
+http_response admin_service::verify(const http_request& request, std::string_view query) const {
+  if (const query_parameters parameters = parse_query(query, {}); !parameters.problem.empty()) {
+    return error_response(request, http::status::bad_request, parameters.problem);
+  }
+  if (request.body().empty()) {
+    return error_response(
+        request, http::status::bad_request,
+        R"(send the pattern as the request body, e.g. {"command": "UserGetRequest23V2", "times": 1})");
+  }
+  auto parsed = parse_verify_query(request.body(), "POST /verify");
+  if (!parsed) {
+    return problems_response(request, "the pattern has problems", parsed.error());
+  }
+  const verify_query& asked = parsed.value();
+  const std::vector<std::uint64_t> ids = control_.exchanges().matching(asked.pattern);
+  json_writer out;
+  out.begin_object().member("count", std::uint64_t{ids.size()});
+  out.key("entries").begin_array();
+  for (const std::uint64_t id : ids) {
+    out.value(id);
+  }
+  out.end_array();
+  const bool verified = !asked.times || *asked.times == ids.size();
+  if (asked.times) {
+    out.member("times", *asked.times).member("verified", verified);
+  }
+  out.end_object();
+  return json_response(request, verified ? http::status::ok : http::status::conflict, out.text());
 }
 
 result<void, std::string> start_admin_listener(server_context& context, listener_set& listeners) {

@@ -31,6 +31,7 @@ class admin_service final : public http_service {
   http_response set_lock(const http_request& request, std::string_view query, bool locked);
   http_response journal_entries(const http_request& request, std::string_view query) const;
   http_response clear_journal(const http_request& request);
+  http_response verify(const http_request& request, std::string_view query) const;
 
   scenario_control& control_;
 };

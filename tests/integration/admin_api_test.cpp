@@ -195,6 +195,103 @@ TEST_F(AdminApi, TheJournalListsExchangesWithoutSecretsAndCanBeCleared) {
   EXPECT_EQ(call("GET", "/journal").json["count"].as<int>(), 0);
 }
 
+TEST_F(AdminApi, VerifyCountsMatchingCommandsAsTheyArrived) {
+  EXPECT_EQ(token_code(), 0);
+  ASSERT_EQ(call("POST", "/devices/lock?device=polycom-01&service_provider=acme&group=sales").status, 200);
+  EXPECT_EQ(token_code(), 9102);
+  {
+    client::client stranger(client_options());
+    EXPECT_FALSE(stranger.login("alice@example.com", "wrong-password"));
+  }
+
+  const admin_reply tokens =
+      call("POST", "/verify", R"({"command": "UserSingleSignOnCreateDeviceTokenRequest", "times": 2})");
+  ASSERT_EQ(tokens.status, 200) << tokens.body;
+  EXPECT_EQ(tokens.json["count"].as<int>(), 2);
+  EXPECT_EQ(tokens.json["times"].as<int>(), 2);
+  EXPECT_TRUE(tokens.json["verified"].as<bool>());
+  const admin_reply journal = call("GET", "/journal?command=UserSingleSignOnCreateDeviceTokenRequest");
+  ASSERT_EQ(journal.json["count"].as<int>(), 2);
+  EXPECT_EQ(tokens.json["entries"][0].as<int>(), journal.json["entries"][0]["id"].as<int>());
+  EXPECT_EQ(tokens.json["entries"][1].as<int>(), journal.json["entries"][1]["id"].as<int>());
+
+  // Fields, login user and transport, in YAML as well as JSON; a regular expression on the device.
+  const admin_reply as_alice = call("POST", "/verify",
+                                    "command: UserSingleSignOnCreateDeviceTokenRequest\n"
+                                    "login_user: alice@example.com\n"
+                                    "transport: tcp\n"
+                                    "fields:\n  deviceName: {regex: 'polycom-0[0-9]'}\n");
+  ASSERT_EQ(as_alice.status, 200) << as_alice.body;
+  EXPECT_EQ(as_alice.json["count"].as<int>(), 2);
+  EXPECT_FALSE(as_alice.json["times"].IsDefined()) << "no times asked, none answered";
+  EXPECT_EQ(call("POST", "/verify", R"({"command": "UserSingleSignOnCreateDeviceTokenRequest", "transport": "soap"})")
+                .json["count"]
+                .as<int>(),
+            0);
+
+  // Three logins: two of alice's that worked, one that failed; none was logged in when it came.
+  const admin_reply logins = call("POST", "/verify", R"({"command": "LoginRequest22V5", "login_user": ""})");
+  EXPECT_EQ(logins.json["count"].as<int>(), 3) << logins.body;
+
+  // A count that differs is a 409, so that curl --fail fails a shell test.
+  const admin_reply wrong =
+      call("POST", "/verify", R"({"command": "UserSingleSignOnCreateDeviceTokenRequest", "times": 3})");
+  EXPECT_EQ(wrong.status, 409) << wrong.body;
+  EXPECT_EQ(wrong.json["count"].as<int>(), 2);
+  EXPECT_FALSE(wrong.json["verified"].as<bool>());
+  const admin_reply none = call("POST", "/verify", R"({"command": "UserDeleteRequest"})");
+  EXPECT_EQ(none.status, 200);
+  EXPECT_EQ(none.json["count"].as<int>(), 0);
+  EXPECT_EQ(none.json["entries"].size(), 0U);
+
+  ASSERT_EQ(call("DELETE", "/journal").status, 200);
+  EXPECT_EQ(call("POST", "/verify", "{}").json["count"].as<int>(), 0) << "the cleared journal";
+}
+
+TEST_F(AdminApi, AVerifyPatternWithProblemsIsRefusedWithWhereAndWhat) {
+  const admin_reply empty = call("POST", "/verify");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(empty.json["error"].as<std::string>().find("send the pattern"), std::string::npos) << empty.body;
+
+  const admin_reply typo = call("POST", "/verify", R"({"comand": "UserGetRequest23V2"})");
+  ASSERT_EQ(typo.status, 422) << typo.body;
+  EXPECT_EQ(typo.json["problems"][0]["message"].as<std::string>(),
+            "comand: unknown key 'comand' (did you mean 'command'?)");
+
+  const admin_reply zero = call("POST", "/verify", "{\"command\": \"UserGetRequest23V2\",\n \"times\": 0}");
+  ASSERT_EQ(zero.status, 422) << zero.body;
+  EXPECT_EQ(zero.json["problems"][0]["line"].as<int>(), 2);
+  EXPECT_NE(zero.json["problems"][0]["message"].as<std::string>().find("times: must be 1 or more"), std::string::npos)
+      << zero.body;
+
+  const admin_reply response_type = call("POST", "/verify", R"({"command": "UserGetResponse23V2"})");
+  EXPECT_EQ(response_type.status, 422);
+  EXPECT_NE(response_type.body.find("is not a request type"), std::string::npos) << response_type.body;
+
+  const admin_reply bad_regex = call("POST", "/verify", R"({"fields": {"deviceName": {"regex": "("}}})");
+  EXPECT_EQ(bad_regex.status, 422) << bad_regex.body;
+  EXPECT_NE(bad_regex.body.find("fields.deviceName.regex"), std::string::npos) << bad_regex.body;
+
+  const admin_reply wrapped = call("POST", "/verify", R"({"when": {"command": "UserGetRequest23V2"}})");
+  EXPECT_EQ(wrapped.status, 422);
+  EXPECT_NE(wrapped.body.find("at the top of the pattern"), std::string::npos) << wrapped.body;
+
+  const admin_reply list = call("POST", "/verify", R"(["UserGetRequest23V2"])");
+  EXPECT_EQ(list.status, 422);
+  EXPECT_NE(list.body.find("expected a map"), std::string::npos) << list.body;
+
+  const admin_reply broken = call("POST", "/verify", R"({"command": "UserGetRequest23V2")");
+  EXPECT_EQ(broken.status, 422);
+  EXPECT_NE(broken.body.find("syntax error"), std::string::npos) << broken.body;
+
+  const admin_reply comma = call("POST", "/verify", ",");
+  EXPECT_EQ(comma.status, 422) << comma.body;
+
+  const admin_reply get = call("GET", "/verify");
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.allow, "POST");
+}
+
 TEST_F(AdminApi, UnknownPathsAndMethodsAreRefusedClearly) {
   const admin_reply missing = call("GET", "/wrold");
   EXPECT_EQ(missing.status, 404);
@@ -204,7 +301,7 @@ TEST_F(AdminApi, UnknownPathsAndMethodsAreRefusedClearly) {
   EXPECT_EQ(wrong.allow, "POST");
   const admin_reply index = call("GET", "/");
   ASSERT_EQ(index.status, 200);
-  EXPECT_GE(index.json["resources"].size(), 7U);
+  EXPECT_EQ(index.json["resources"].size(), 8U) << index.body;
 }
 
 }  // namespace

@@ -850,6 +850,37 @@ result<scenario, scenario_error> load_with(loader& reader, std::string_view text
 
 }  // namespace
 
+result<verify_query, scenario_error> parse_verify_query(std::string_view text, std::string_view source_name) {
+  scenario_yaml::yaml_reader reader{std::string(source_name)};
+  std::optional<verify_query> query;
+  try {
+    const std::string text_copy(text);
+    const yaml_outline outline = outline_of(text_copy);  // also the guard against a stray ','
+    if (outline.stuck_at) {
+      reader.report(*outline.stuck_at,
+                    "syntax error: unexpected " + shown_at(text, *outline.stuck_at) + " where a value should start");
+    } else if (outline.documents != 1) {
+      reader.report(outline.second_root, outline.documents == 0 ? "the pattern is empty; send a JSON or YAML map"
+                                                                : "send one pattern, not several YAML documents");
+    } else if (const YAML::Node root = YAML::Load(text_copy); !root.IsMap()) {
+      reader.report(
+          root, "expected a map such as {\"command\": \"UserGetRequest23V2\", \"times\": 1}, got " + describe(root));
+    } else if (root["when"].IsDefined()) {
+      reader.report(root["when"],
+                    "when: write the keys of a rule's 'when:' (command, fields, login_user, transport, "
+                    "state) at the top of the pattern, next to 'times'");
+    } else {
+      query = scenario_yaml::read_verify_query(reader, root);
+    }
+  } catch (const YAML::Exception& error) {
+    reader.report(error.mark, "syntax error: " + error.msg);
+  }
+  if (!reader.problems().empty() || !query) {
+    return scenario_error{std::move(reader.problems())};
+  }
+  return std::move(*query);
+}
+
 result<scenario, scenario_error> load_scenario_text(std::string_view yaml_text, std::string_view source_name) {
   loader reader{std::string(source_name)};
   auto loaded = load_with(reader, yaml_text);

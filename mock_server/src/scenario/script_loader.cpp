@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::array<std::string_view, 7> rule_keys{"name", "when", "times", "reply", "fault", "next_state", "changes"};
 constexpr std::array<std::string_view, 5> when_keys{"command", "fields", "login_user", "transport", "state"};
+/// A POST /verify body: a rule's `when:` keys and the count it expects.
+constexpr std::array<std::string_view, 6> verify_keys{"command", "fields", "login_user", "transport", "state", "times"};
 constexpr std::array<std::string_view, 4> condition_keys{"equals", "regex", "present", "absent"};
 constexpr std::array<std::string_view, 2> reply_keys{"response", "error"};
 constexpr std::array<std::string_view, 2> response_keys{"type", "fields"};
@@ -63,6 +65,7 @@ class script_reader {
   script_reader(yaml_reader& reader, world& w) : reader_(reader), world_(w) {}
 
   void read(const fields& root);
+  std::optional<verify_query> read_verify(const YAML::Node& node);
 
  private:
   /// Reports at the node; a value left empty ("key:" and nothing) at its key, since yaml-cpp places
@@ -96,6 +99,7 @@ class script_reader {
 
   std::optional<rule> read_rule(const YAML::Node& node, const std::string& path, std::size_t index);
   void read_when(const YAML::Node& node, const std::string& path, request_pattern& out);
+  void read_when_keys(const fields& when, const std::string& path, request_pattern& out);
   std::vector<std::string> words(const YAML::Node& node, const std::string& path, std::string_view what,
                                  std::optional<names> allowed);
   void read_conditions(const YAML::Node& node, const std::string& path, std::vector<field_condition>& out);
@@ -192,12 +196,29 @@ std::optional<rule> script_reader::read_rule(const YAML::Node& node, const std::
   return out;
 }
 
-void script_reader::read_when(const YAML::Node& node, const std::string& path, request_pattern& out) {
-  auto when = reader_.open_map(node, path, when_keys);
-  if (!when) {
-    return;
+std::optional<verify_query> script_reader::read_verify(const YAML::Node& node) {
+  note_empty_values(node);
+  auto query = reader_.open_map(node, "", verify_keys);
+  if (!query) {
+    return std::nullopt;
   }
-  if (const YAML::Node* commands = when->find("command")) {
+  verify_query out;
+  read_when_keys(*query, "", out.pattern);
+  if (const YAML::Node* times = query->find("times")) {
+    out.times = read_times(*times, "times");
+  }
+  // No check that a tested state is reachable: a verify call asks about what happened.
+  return out;
+}
+
+void script_reader::read_when(const YAML::Node& node, const std::string& path, request_pattern& out) {
+  if (auto when = reader_.open_map(node, path, when_keys)) {
+    read_when_keys(*when, path, out);
+  }
+}
+
+void script_reader::read_when_keys(const fields& when, const std::string& path, request_pattern& out) {
+  if (const YAML::Node* commands = when.find("command")) {
     const std::string commands_path = join_path(path, "command");
     out.commands = words(*commands, commands_path, "a command type", std::nullopt);
     // A rule sees requests only; a response type (or a typo of one) would never match.
@@ -211,10 +232,10 @@ void script_reader::read_when(const YAML::Node& node, const std::string& path, r
       }
     }
   }
-  if (const YAML::Node* conditions = when->find("fields"); conditions != nullptr && !conditions->IsNull()) {
+  if (const YAML::Node* conditions = when.find("fields"); conditions != nullptr && !conditions->IsNull()) {
     read_conditions(*conditions, join_path(path, "fields"), out.fields);
   }
-  if (const YAML::Node* login = when->find("login_user")) {
+  if (const YAML::Node* login = when.find("login_user")) {
     if (login->IsScalar()) {
       out.login_user = login->Scalar();  // "" means: not logged in
     } else {
@@ -222,10 +243,10 @@ void script_reader::read_when(const YAML::Node& node, const std::string& path, r
                          describe(*login));
     }
   }
-  if (const YAML::Node* transports = when->find("transport")) {
+  if (const YAML::Node* transports = when.find("transport")) {
     out.transports = words(*transports, join_path(path, "transport"), "a transport", names(transport_names));
   }
-  if (const YAML::Node* states = when->find("state")) {
+  if (const YAML::Node* states = when.find("state")) {
     const std::string states_path = join_path(path, "state");
     out.states = words(*states, states_path, "a state name", std::nullopt);
     if (states->IsScalar()) {
@@ -802,6 +823,11 @@ bool script_reader::read_device(world_change& change, const YAML::Node& node, co
 
 void read_script(yaml_reader& reader, const fields& root, world& w) {
   script_reader(reader, w).read(root);
+}
+
+std::optional<verify_query> read_verify_query(yaml_reader& reader, const YAML::Node& root) {
+  world unused;
+  return script_reader(reader, unused).read_verify(root);
 }
 
 }  // namespace ocip::mock::scenario_yaml

@@ -12,4 +12,8 @@ namespace ocip::mock::scenario_yaml {
 /// already: changes that name them are checked against them. Problems go to `reader`.
 void read_script(yaml_reader& reader, const fields& root, world& w);
 
+/// Reads a POST /verify body: a map with the keys of a rule's `when:` and an optional `times`.
+/// Problems go to `reader`; nothing when the node is no map.
+std::optional<verify_query> read_verify_query(yaml_reader& reader, const YAML::Node& root);
+
 }  // namespace ocip::mock::scenario_yaml

@@ -1,7 +1,9 @@
 #pragma once
 /// Loading a YAML scenario (format version 1) into a world, with every problem reported.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,18 @@ struct scenario {
   std::string source;       ///< where it came from (path, or "<default>")
   world initial;            ///< the world as the file describes it
 };
+
+/// What the admin API's POST /verify asks: how many journalled commands match a pattern, and
+/// whether that is `times`.
+struct verify_query {
+  request_pattern pattern;             ///< written as a rule's `when:` is
+  std::optional<std::uint64_t> times;  ///< the count expected; unset: just count
+};
+
+/// Parses a verify query from YAML or JSON text (a map with the keys of a rule's `when:` and an
+/// optional `times`); `source_name` names it in problems.
+[[nodiscard]] result<verify_query, scenario_error> parse_verify_query(std::string_view text,
+                                                                      std::string_view source_name);
 
 /// Parses scenario text; `source_name` names it in problems.
 [[nodiscard]] result<scenario, scenario_error> load_scenario_text(std::string_view yaml_text,
