@@ -1,5 +1,8 @@
 // Scripted rules as the scenario loader reads them: every key into the model, and every bad input
 // reported with file, line, column and field path.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -402,6 +405,61 @@ TEST(ScriptLoaderProblems, EveryProblemOfAFileIsReportedInFileOrder) {
   EXPECT_EQ(problems[0].line, first_rules_line + 1);
   EXPECT_EQ(problems[1].line, first_rules_line + 2);
   EXPECT_THAT(problems[1].to_string(), HasSubstr("rules.yaml:24:19: rules[1].fault.kind: 'nope' is not a fault kind"));
+}
+
+/// Every line of `block` indented by `spaces`.
+std::string indented(std::string_view block, std::size_t spaces) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < block.size()) {
+    const std::size_t end = block.find('\n', start);
+    const std::string_view line = block.substr(start, end == std::string_view::npos ? end : end - start + 1);
+    out += (line == "\n" ? std::string() : std::string(spaces, ' ')) + std::string(line);
+    start = end == std::string_view::npos ? block.size() : end + 1;
+  }
+  return out;
+}
+
+// The YAML examples of scenarios/README.md's Rules section, each placed in a scenario as its first
+// line says (a whole script, one rule, a rule's `when` or `reply`), load without a problem: the
+// documentation cannot drift from what the loader reads.
+TEST(ScriptLoader, EveryRulesExampleInTheScenarioReadmeLoads) {
+  std::ifstream file(std::filesystem::path(OCIP_SCENARIO_DIR) / "README.md", std::ios::binary);
+  ASSERT_TRUE(file) << "scenarios/README.md";
+  std::stringstream content;
+  content << file.rdbuf();
+  const std::string readme = content.str();
+  const std::size_t section = readme.find("\n## Rules\n");
+  const std::size_t section_end = readme.find("\n## ", section + 1);
+  ASSERT_NE(section, std::string::npos);
+  const std::string_view fence = "```yaml\n";
+  int examples = 0;
+  for (std::size_t at = readme.find(fence, section); at < section_end; at = readme.find(fence, at)) {
+    at += fence.size();
+    const std::size_t end = readme.find("```", at);
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = readme.substr(at, end - at);
+    std::string script;
+    if (block.starts_with("rules:") || block.starts_with("initial_state:")) {
+      script = block;
+    } else if (block.starts_with("- name:")) {
+      script = "rules:\n" + indented(block, 2);
+    } else if (block.starts_with("when:")) {
+      script = "rules:\n  - name: example\n" + indented(block, 4);
+    } else if (block.starts_with("reply:")) {
+      script = "rules:\n  - name: example\n    when: {command: UserGetRequest22}\n" + indented(block, 4);
+    } else {
+      ADD_FAILURE() << "an example of a kind this test does not know how to place:\n" << block;
+      continue;
+    }
+    ++examples;
+    auto loaded = load_scenario_text(std::string(base) + script, "README.md");
+    EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().to_string()) << "\nin the example:\n" << block;
+    if (loaded) {
+      EXPECT_FALSE(loaded.value().initial.scripting.rules.empty()) << block;
+    }
+  }
+  EXPECT_GE(examples, 6);
 }
 
 }  // namespace
