@@ -75,13 +75,25 @@ void write_user(json_writer& out, const user& u) {
   } else {
     out.null();
   }
+  out.key("trunk_line_port");
+  if (u.trunk_line_port.empty()) {
+    out.null();
+  } else {
+    out.value(u.trunk_line_port);
+  }
   out.end_object();
 }
 
 void write_device(json_writer& out, const device& d) {
   out.begin_object().key("key");
   write_device_key(out, d.key);
-  out.member("type", d.device_type).member("locked", d.locked).end_object();
+  out.member("type", d.device_type).member("locked", d.locked).key("mac_address");
+  if (d.mac_address.empty()) {
+    out.null();
+  } else {
+    out.value(d.mac_address);
+  }
+  out.end_object();
 }
 
 void write_settings(json_writer& out, const settings& mock) {

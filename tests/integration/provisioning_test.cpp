@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "../unit/mock/provisioning_requests.hpp"
+#include "http_connection.hpp"
 #include "mock_fixture.hpp"
 #include "ocip/client/client.hpp"
 #include "ocip/mock/scenario.hpp"
@@ -188,6 +189,34 @@ TEST_P(ProvisioningFromEmpty, EveryReplyOfTheFlowValidatesAgainstTheSchema) {
     auto valid = schema.value()->validate_command(reply);
     EXPECT_TRUE(valid.has_value()) << reply.type << ": " << (valid ? "" : valid.error());
   }
+}
+
+// What provisioning added and the scenario format cannot say (a device's MAC address, a trunk
+// user's line port) shows in the admin API's world.
+TEST_P(ProvisioningFromEmpty, TheAdminWorldShowsTheMacAddressAndTheTrunkLinePort) {
+  client::client admin(options());
+  ASSERT_TRUE(admin.login("admin", "admin-lab-pw"));
+  ok(admin, group_device_add("GroupAccessDeviceAddRequest22V2", "acme", "sales", "desk-01", "Polycom VVX 450",
+                             "0004F2ABCDEF"));
+  ok(admin, group_device_add("GroupAccessDeviceAddRequest14", "acme", "sales", "sbc-01", "Generic SBC"));
+  ok(admin, trunk_group_add("acme", "sales", "pbx-trunk", "Group", "sbc-01"));
+  ok(admin, user_add("UserAddRequest17sp4", "acme", "sales", "pbx@example.com", "pbx-new-pw",
+                     trunk_addressing("pbx-trunk", "pbx_1@example.com")));
+
+  http_connection connection(mock_.port("admin"));
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.send("GET /world HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  const auto world = connection.read_reply();
+  ASSERT_TRUE(world.has_value());
+  EXPECT_EQ(world->status, 200);
+  EXPECT_NE(world->body.find(R"("type":"Polycom VVX 450","locked":false,"mac_address":"0004F2ABCDEF")"),
+            std::string::npos)
+      << world->body;
+  EXPECT_NE(world->body.find(R"("type":"Generic SBC","locked":false,"mac_address":null)"), std::string::npos)
+      << world->body;
+  EXPECT_NE(world->body.find(R"("trunk_group":"pbx-trunk","trunk_line_port":"pbx_1@example.com")"), std::string::npos)
+      << world->body;
+  EXPECT_EQ(world->body.find("pbx-new-pw"), std::string::npos) << "a password in GET /world";
 }
 
 INSTANTIATE_TEST_SUITE_P(Over, ProvisioningFromEmpty,

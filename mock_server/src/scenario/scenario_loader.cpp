@@ -86,12 +86,12 @@ constexpr std::array<std::string_view, 10> root_keys{
     "version",           "name",           "description", "device_types",  "devices",
     "service_providers", "administrators", "mock",        "initial_state", "rules"};
 constexpr std::array<std::string_view, 2> device_type_keys{"name", "configuration_option"};
-constexpr std::array<std::string_view, 3> device_keys{"name", "type", "locked"};
+constexpr std::array<std::string_view, 4> device_keys{"name", "type", "locked", "mac_address"};
 constexpr std::array<std::string_view, 4> service_provider_keys{"id", "enterprise", "devices", "groups"};
 constexpr std::array<std::string_view, 5> group_keys{"id", "user_domain", "devices", "trunk_groups", "users"};
 constexpr std::array<std::string_view, 3> trunk_group_keys{"name", "device", "device_level"};
-constexpr std::array<std::string_view, 6> user_keys{"id",        "password",   "first_name",
-                                                    "last_name", "line_ports", "trunk_group"};
+constexpr std::array<std::string_view, 7> user_keys{"id",         "password",    "first_name",     "last_name",
+                                                    "line_ports", "trunk_group", "trunk_line_port"};
 constexpr std::array<std::string_view, 3> line_port_keys{"device", "device_level", "line_port"};
 constexpr std::array<std::string_view, 5> administrator_keys{"id", "password", "kind", "service_provider", "group"};
 constexpr std::array<std::string_view, 6> mock_keys{"token_seed",       "sso_errors", "before_login",
@@ -116,6 +116,7 @@ constexpr text_facet domain_facet{80, "NetAddress"};
 constexpr text_facet name_facet{30, "FirstName/LastName"};
 constexpr text_facet trunk_group_facet{30, "TrunkGroupName"};
 constexpr text_facet line_port_facet{161, "AccessDeviceEndpointLinePort"};
+constexpr text_facet mac_address_facet{12, "AccessDeviceMACAddress"};
 
 /// A device reference as written, resolved against the referrer's reach.
 struct device_reference {
@@ -146,6 +147,8 @@ class loader : public yaml_reader {
   void read_trunk_groups(const fields& group_fields, const group& owner);
   void read_users(const fields& group_fields, const group& owner);
   void read_line_port(const YAML::Node& node, const std::string& path, user& owner);
+  /// Records a line port as used (reporting a repeat or bad characters at `node`); false when it was used already.
+  bool claim_line_port(const std::string& id, const YAML::Node& node, const std::string& path);
   void read_administrators(const fields& root);
   void read_mock(const fields& root);
   void read_trusted_addresses(const fields& mock);
@@ -218,6 +221,7 @@ void loader::read_devices(const fields& owner, const device_key& owner_key) {
     auto name = text(*item, "name", true, device_name_facet);
     auto type = text(*item, "type", true, device_type_facet);
     auto locked = boolean(*item, "locked");
+    auto mac_address = text(*item, "mac_address", false, mac_address_facet);
     if (type && !type->empty() && !device_types_.contains(*type)) {
       std::vector<std::string> known;
       for (const auto& [known_name, where] : device_types_) {
@@ -234,6 +238,7 @@ void loader::read_devices(const fields& owner, const device_key& owner_key) {
     d.key.name = *name;
     d.device_type = type.value_or("");
     d.locked = locked.value_or(false);
+    d.mac_address = mac_address.value_or("");
     const YAML::Node& name_node = *item->find("name");
     auto [existing, inserted] = devices_.try_emplace(d.key, definition{name_node.Mark()});
     if (!inserted) {
@@ -457,6 +462,15 @@ void loader::read_users(const fields& group_fields, const group& owner) {
       }
       u.trunk_group = *trunk_name;
     }
+    if (const YAML::Node* port_node = item->find("trunk_line_port")) {
+      if (!u.trunk_group) {
+        report(*port_node, path + ".trunk_line_port: only a trunk user (with trunk_group) has a trunk line port");
+      } else if (auto port = text(*item, "trunk_line_port", false, line_port_facet); port && !port->empty()) {
+        if (claim_line_port(*port, *port_node, path + ".trunk_line_port")) {
+          u.trunk_line_port = *port;
+        }
+      }
+    }
     if (!id || id->empty()) {
       return;
     }
@@ -482,6 +496,21 @@ bool valid_line_port_characters(std::string_view line_port) {
   });
 }
 
+bool loader::claim_line_port(const std::string& id, const YAML::Node& node, const std::string& path) {
+  if (!valid_line_port_characters(id)) {
+    report(node,
+           path + ": " + in_quotes(id) +
+               " may hold only letters, digits, -_.!~*'()@ and a leading + (schema AccessDeviceEndpointLinePort)");
+  }
+  auto [existing, inserted] = line_ports_.try_emplace(id, definition{node.Mark()});
+  if (!inserted) {
+    report(node, path + ": line port " + in_quotes(id) + " is already used; a line port belongs to one endpoint only" +
+                     at_line(existing->second.mark));
+    return false;
+  }
+  return true;
+}
+
 void loader::read_line_port(const YAML::Node& node, const std::string& path, user& owner) {
   auto item = open_map(node, path, line_port_keys);
   if (!item) {
@@ -494,16 +523,7 @@ void loader::read_line_port(const YAML::Node& node, const std::string& path, use
   if (!id || id->empty()) {
     return;
   }
-  const YAML::Node& id_node = *item->find("line_port");
-  if (!valid_line_port_characters(*id)) {
-    report(id_node,
-           path + ".line_port: " + in_quotes(*id) +
-               " may hold only letters, digits, -_.!~*'()@ and a leading + (schema AccessDeviceEndpointLinePort)");
-  }
-  auto [existing, inserted] = line_ports_.try_emplace(*id, definition{id_node.Mark()});
-  if (!inserted) {
-    report(id_node, path + ".line_port: line port " + in_quotes(*id) +
-                        " is already used; a line port belongs to one endpoint only" + at_line(existing->second.mark));
+  if (!claim_line_port(*id, *item->find("line_port"), path + ".line_port")) {
     return;
   }
   if (resolved) {

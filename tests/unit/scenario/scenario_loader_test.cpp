@@ -393,6 +393,58 @@ TEST(ScenarioLoader, UserWithBothLinePortsAndTrunkGroupIsReported) {
   EXPECT_THAT(problems[0].message, HasSubstr("either line_ports or trunk_group, not both"));
 }
 
+/// `valid` with a trunk group on desk-01 and a second user, pbx@example.com, as its trunk user.
+std::string with_trunk_user(std::string_view trunk_user_lines) {
+  std::string text(valid);
+  text.replace(text.find("        users:"), 0, "        trunk_groups:\n          - {name: pbx, device: desk-01}\n");
+  text += "          - id: pbx@example.com\n            password: pw\n";
+  text += trunk_user_lines;
+  return text;
+}
+
+TEST(ScenarioLoader, MacAddressAndTrunkLinePortAreLoaded) {
+  std::string text = with_trunk_user("            trunk_group: pbx\n            trunk_line_port: pbx_1@example.com\n");
+  text.replace(text.find("            type: Phone\n"), 0, "            mac_address: 0004F2ABCDEF\n");
+  auto loaded = load_scenario_text(text, "test.yaml");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+  const world& w = loaded.value().initial;
+  ASSERT_EQ(w.devices.size(), 1U);
+  EXPECT_EQ(w.devices[0].mac_address, "0004F2ABCDEF");
+  const user* pbx = w.find_user("pbx@example.com");
+  ASSERT_NE(pbx, nullptr);
+  EXPECT_EQ(pbx->trunk_group, "pbx");
+  EXPECT_EQ(pbx->trunk_line_port, "pbx_1@example.com");
+  EXPECT_EQ(w.find_line_port_owner("pbx_1@example.com"), pbx);
+}
+
+TEST(ScenarioLoader, TrunkLinePortNeedsATrunkGroupAndAFreeLinePort) {
+  auto without_trunk = problems_in(with_trunk_user("            trunk_line_port: pbx_1@example.com\n"));
+  ASSERT_EQ(without_trunk.size(), 1U);
+  EXPECT_EQ(without_trunk[0].line, 22);
+  EXPECT_THAT(without_trunk[0].message,
+              HasSubstr("users[1].trunk_line_port: only a trunk user (with trunk_group) has a trunk line port"));
+
+  auto taken =
+      problems_in(with_trunk_user("            trunk_group: pbx\n            trunk_line_port: alice_1@example.com\n"));
+  ASSERT_EQ(taken.size(), 1U);
+  EXPECT_EQ(taken[0].line, 23);
+  EXPECT_THAT(taken[0].message, HasSubstr("users[1].trunk_line_port: line port 'alice_1@example.com' is already used"));
+
+  auto bad = problems_in(with_trunk_user("            trunk_group: pbx\n            trunk_line_port: pbx 1\n"));
+  ASSERT_EQ(bad.size(), 1U);
+  EXPECT_THAT(bad[0].message, HasSubstr("'pbx 1' may hold only letters, digits"));
+}
+
+TEST(ScenarioLoader, MacAddressLongerThanTheSchemaAllowsIsReported) {
+  std::string text(valid);
+  text.replace(text.find("            type: Phone\n"), 0, "            mac_address: 0004F2ABCDEF00\n");
+  auto problems = problems_in(text);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].line, 11);
+  EXPECT_THAT(problems[0].message, HasSubstr("mac_address"));
+  EXPECT_THAT(problems[0].message, HasSubstr("AccessDeviceMACAddress"));
+}
+
 TEST(ScenarioLoader, SsoErrorOverridesAreLoaded) {
   std::string text(valid);
   text += R"(mock:
