@@ -443,6 +443,7 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
       }
       if (matched.failure && !failure) {
         failure = matched.failure;
+        failure->rule = matched.name;
       }
       if (matched.reply.what == scripted_reply::kind::response) {
         // The scenario's field order; with a schema loaded, the order the response type declares.

@@ -55,7 +55,7 @@ inline std::string garbage_bytes(const fault& failure) {
   return out;
 }
 
-/// The fault for a log line: its kind and the numbers that matter, never `text` (only its length).
+/// The fault for a log line: its kind, the numbers that matter and its rule, never `text` (only its length).
 inline std::string describe_fault(const fault& failure) {
   std::string out{failure.what == fault::kind::none ? std::string_view("delay") : to_string(failure.what)};
   switch (failure.what) {
@@ -76,6 +76,9 @@ inline std::string describe_fault(const fault& failure) {
   }
   if (failure.delay > std::chrono::milliseconds::zero()) {
     out += (failure.what == fault::kind::none ? " of " : " after ") + std::to_string(failure.delay.count()) + " ms";
+  }
+  if (!failure.rule.empty()) {
+    out += " from rule '" + failure.rule + "'";
   }
   return out;
 }

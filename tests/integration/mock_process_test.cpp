@@ -303,5 +303,32 @@ TEST(MockProcess, WatchServesAChangedScenarioAndKeepsTheRunningOneWhenAnEditIsBr
   std::filesystem::remove(path);
 }
 
+TEST(MockProcess, AFaultIsLoggedWithItsRuleAndNoSecret) {
+  const auto path = std::filesystem::temp_directory_path() / ("ocip-fault-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << minimal_scenario(false)
+                      << "rules:\n"
+                         "  - name: slow-token\n"
+                         "    when: {command: UserSingleSignOnCreateDeviceTokenRequest}\n"
+                         "    times: 1\n"
+                         "    fault: {kind: close_after_reply, delay_ms: 20}\n";
+  mock_process mock({"--listen", "127.0.0.1:0", "--admin-listen", "off", "--scenario", path.string()});
+  const auto listening = mock.wait_for_line(listening_tcp);
+  ASSERT_TRUE(listening.has_value()) << mock.standard_output() << mock.standard_error();
+  const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1].str()));
+  const std::string reply = token_reply(port);
+  const std::size_t token_at = reply.find("<deviceToken>");
+  ASSERT_NE(token_at, std::string::npos) << reply;
+  const std::string token = reply.substr(token_at + 13, 64);
+
+  EXPECT_TRUE(mock.wait_for_error_text("fault close_after_reply after 20 ms from rule 'slow-token'"))
+      << mock.standard_error();
+  EXPECT_TRUE(mock.wait_for_error_text("closing after the")) << mock.standard_error();
+  mock.signal(SIGTERM);
+  EXPECT_EQ(mock.wait_for_exit(), 0) << mock.standard_error();
+  EXPECT_EQ(mock.standard_error().find(token), std::string::npos) << "a token reached the log";
+  EXPECT_EQ(mock.standard_error().find("admin-lab-pw"), std::string::npos) << "a password reached the log";
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace ocip::testing
