@@ -77,7 +77,7 @@ TEST_F(AdminApi, HealthNamesTheScenarioTheStateAndEveryListener) {
   for (const auto& each : health.json["listeners"]) {
     kinds.push_back(each["kind"].as<std::string>());
   }
-  EXPECT_EQ(kinds, (std::vector<std::string>{"tcp", "tls", "http", "admin"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"tcp", "tls", "http", "https", "admin"}));
   EXPECT_EQ(health.json["journal"]["capacity"].as<int>(), 1000);
 }
 

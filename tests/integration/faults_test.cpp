@@ -280,6 +280,9 @@ client::client_options client_options(running_mock& mock, client::transport_kind
     case client::transport_kind::tls:
       options.port = mock.port("tls");
       break;
+    case client::transport_kind::soaps:
+      options.port = mock.port("https");
+      break;
     default:
       options.port = mock.port("http");
       break;
@@ -581,6 +584,58 @@ TEST(FaultsTls, ResetIsSeenAsConnectionResetUnderTls) {
 
 // ---------------------------------------------------------------------------------------------
 // SOAP
+
+// ---------------------------------------------------------------------------------------------
+// SOAP over HTTPS: the same faults, written through TLS
+
+TEST(FaultsSoaps, ASlicedAnswerIsStillReadWholeByTheClient) {
+  running_mock mock{with_rules({fault_rule("UserSingleSignOnCreateDeviceTokenRequest",
+                                           make_fault(mock::fault::kind::slice, 16, 2ms), std::nullopt)})};
+  client::client alice(client_options(mock, client::transport_kind::soaps));
+  ASSERT_TRUE(alice.login("alice@example.com", "alice-lab-pw"));
+  const auto token = alice.create_device_token({"alice@example.com", "Group", "polycom-01"});
+  ASSERT_TRUE(token) << client::describe(token.error());
+  EXPECT_EQ(token.value().value.size(), 64U);
+}
+
+TEST(FaultsSoaps, Http500IsAProtocolErrorNamingTheStatus) {
+  running_mock mock{with_rules(
+      {fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::http_500, 0, 0ms, "Service Unavailable"))})};
+  client::client alice(client_options(mock, client::transport_kind::soaps));
+  const auto login = alice.login("alice@example.com", "alice-lab-pw");
+  ASSERT_FALSE(login);
+  ASSERT_TRUE(client::is_protocol_error(login.error())) << client::describe(login.error());
+  EXPECT_NE(client::describe(login.error()).find("HTTP 500"), std::string::npos) << client::describe(login.error());
+  EXPECT_TRUE(alice.login("alice@example.com", "alice-lab-pw")) << "the rule is spent";
+}
+
+TEST(FaultsSoaps, SoapFaultReachesTheClientWithItsCode) {
+  mock::fault refused = make_fault(mock::fault::kind::soap_fault, 0, 0ms, "Too many sessions");
+  refused.code = "soapenv:Server.userException";
+  running_mock mock{with_rules({fault_rule("LoginRequest22V5", refused)})};
+  client::client alice(client_options(mock, client::transport_kind::soaps));
+  const auto login = alice.login("alice@example.com", "alice-lab-pw");
+  ASSERT_FALSE(login);
+  const std::string message = client::describe(login.error());
+  EXPECT_NE(message.find("soapenv:Server.userException"), std::string::npos) << message;
+  EXPECT_NE(message.find("Too many sessions"), std::string::npos) << message;
+}
+
+TEST(FaultsSoaps, TruncateAndResetEndTheConnection) {
+  running_mock cut{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::truncate, 100))})};
+  client::client alice(client_options(cut, client::transport_kind::soaps));
+  const auto login = alice.login("alice@example.com", "alice-lab-pw");
+  ASSERT_FALSE(login);
+  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
+      << client::describe(login.error());
+
+  running_mock reset{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::reset))})};
+  client::client bob(client_options(reset, client::transport_kind::soaps));
+  const auto refused = bob.login("bob@example.com", "bob-lab-pw");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(client::is_transport_failure(refused.error(), client::transport_failure::closed))
+      << client::describe(refused.error());
+}
 
 TEST(FaultsSoap, Http500AnswersWithThePlainText) {
   running_mock mock{with_rules({fault_rule(

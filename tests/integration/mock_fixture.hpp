@@ -19,8 +19,9 @@ class running_mock {
   explicit running_mock(mock::scenario loaded) {
     mock::server_options options;
     options.tcp = {"127.0.0.1", 0};
-    options.tls = mock::endpoint{"127.0.0.1", 0};   // with a generated certificate
-    options.http = mock::endpoint{"127.0.0.1", 0};  // SOAP
+    options.tls = mock::endpoint{"127.0.0.1", 0};    // with a generated certificate
+    options.http = mock::endpoint{"127.0.0.1", 0};   // SOAP
+    options.https = mock::endpoint{"127.0.0.1", 0};  // SOAP over TLS, with the same certificate
     options.admin = mock::endpoint{"127.0.0.1", 0};
     options.max_document_bytes = 64 * 1024;
     options.idle_timeout = std::chrono::seconds(20);
@@ -43,7 +44,7 @@ class running_mock {
 
   /// The TCP listener's port.
   [[nodiscard]] std::uint16_t port() const { return server_->tcp_endpoint().port; }
-  /// The port of the listener of this kind ("tcp", "tls", "http", "admin"), or 0.
+  /// The port of the listener of this kind ("tcp", "tls", "http", "https", "admin"), or 0.
   [[nodiscard]] std::uint16_t port(std::string_view kind) const {
     for (const auto& listener : server_->listeners()) {
       if (listener.kind == kind) {
