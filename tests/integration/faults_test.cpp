@@ -302,6 +302,18 @@ std::chrono::milliseconds since(clock_type::time_point start) {
 // ---------------------------------------------------------------------------------------------
 // TCP
 
+/// A client logging in over `transport` while the mock's rule gives the login `failure`: the
+/// login must fail as a closed connection.
+void expect_login_closed(mock::fault failure, client::transport_kind transport) {
+  running_mock login_mock{with_rules({fault_rule("LoginRequest22V5", std::move(failure))})};
+  client::client alice(client_options(login_mock, transport));
+  const auto login = alice.login("alice@example.com", "alice-lab-pw");
+  ASSERT_FALSE(login) << "the login worked despite the fault";
+  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
+      << client::describe(login.error());
+  EXPECT_FALSE(alice.logged_in());
+}
+
 TEST(FaultsTcp, DelayHoldsTheReplyBackThenItArrivesWhole) {
   mock::fault slow = make_fault(mock::fault::kind::none);
   slow.delay = 150ms;
@@ -374,13 +386,7 @@ TEST(FaultsTcp, CloseBeforeReplyClosesWithoutAByte) {
   EXPECT_EQ(got.end, ending::eof);
   EXPECT_EQ(got.all(), "");
 
-  running_mock login_mock{
-      with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::close_before_reply))})};
-  client::client alice(client_options(login_mock, client::transport_kind::tcp));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
+  expect_login_closed(make_fault(mock::fault::kind::close_before_reply), client::transport_kind::tcp);
 }
 
 TEST(FaultsTcp, CloseAfterReplyWritesTheWholeReplyThenCloses) {
@@ -404,13 +410,7 @@ TEST(FaultsTcp, ResetIsSeenAsConnectionReset) {
   EXPECT_EQ(got.end, ending::reset);
   EXPECT_EQ(got.all(), "");
 
-  running_mock login_mock{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::reset))})};
-  client::client alice(client_options(login_mock, client::transport_kind::tcp));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
-  EXPECT_FALSE(alice.logged_in());
+  expect_login_closed(make_fault(mock::fault::kind::reset), client::transport_kind::tcp);
 }
 
 TEST(FaultsTcp, SliceSendsPiecesOfTheGivenSizeWithPausesBetween) {
@@ -460,12 +460,7 @@ TEST(FaultsTcp, TruncateWritesTheFirstBytesThenCloses) {
   ASSERT_GT(whole.size(), 40U);
   EXPECT_EQ(cut.all(), whole.substr(0, 40));
 
-  running_mock login_mock{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::truncate, 60))})};
-  client::client alice(client_options(login_mock, client::transport_kind::tcp));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
+  expect_login_closed(make_fault(mock::fault::kind::truncate, 60), client::transport_kind::tcp);
 }
 
 TEST(FaultsTcp, GarbageTextReplacesTheReplyAndTheConnectionStaysOpen) {
@@ -574,12 +569,7 @@ TEST(FaultsTls, ResetIsSeenAsConnectionResetUnderTls) {
   EXPECT_EQ(got.end, ending::reset);
   EXPECT_EQ(got.all(), "");
 
-  running_mock login_mock{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::reset))})};
-  client::client alice(client_options(login_mock, client::transport_kind::tls));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
+  expect_login_closed(make_fault(mock::fault::kind::reset), client::transport_kind::tls);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,19 +612,9 @@ TEST(FaultsSoaps, SoapFaultReachesTheClientWithItsCode) {
 }
 
 TEST(FaultsSoaps, TruncateAndResetEndTheConnection) {
-  running_mock cut{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::truncate, 100))})};
-  client::client alice(client_options(cut, client::transport_kind::soaps));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
+  expect_login_closed(make_fault(mock::fault::kind::truncate, 100), client::transport_kind::soaps);
 
-  running_mock reset{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::reset))})};
-  client::client bob(client_options(reset, client::transport_kind::soaps));
-  const auto refused = bob.login("bob@example.com", "bob-lab-pw");
-  ASSERT_FALSE(refused);
-  EXPECT_TRUE(client::is_transport_failure(refused.error(), client::transport_failure::closed))
-      << client::describe(refused.error());
+  expect_login_closed(make_fault(mock::fault::kind::reset), client::transport_kind::soaps);
 }
 
 TEST(FaultsSoap, Http500AnswersWithThePlainText) {
@@ -733,13 +713,7 @@ TEST(FaultsSoap, CloseBeforeReplyClosesWithoutAnAnswer) {
   EXPECT_EQ(got.end, ending::eof);
   EXPECT_EQ(got.all(), "");
 
-  running_mock login_mock{
-      with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::close_before_reply))})};
-  client::client alice(client_options(login_mock, client::transport_kind::soap));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
+  expect_login_closed(make_fault(mock::fault::kind::close_before_reply), client::transport_kind::soap);
 }
 
 TEST(FaultsSoap, CloseAfterReplyAnswersThenCloses) {
@@ -773,12 +747,7 @@ TEST(FaultsSoap, TruncateCutsTheHttpResponse) {
   EXPECT_EQ(bytes.size(), 30U);
   EXPECT_TRUE(bytes.starts_with("HTTP/1.1 200 OK\r\n")) << bytes;
 
-  running_mock login_mock{with_rules({fault_rule("LoginRequest22V5", make_fault(mock::fault::kind::truncate, 100))})};
-  client::client alice(client_options(login_mock, client::transport_kind::soap));
-  const auto login = alice.login("alice@example.com", "alice-lab-pw");
-  ASSERT_FALSE(login);
-  EXPECT_TRUE(client::is_transport_failure(login.error(), client::transport_failure::closed))
-      << client::describe(login.error());
+  expect_login_closed(make_fault(mock::fault::kind::truncate, 100), client::transport_kind::soap);
 }
 
 TEST(FaultsSoap, GarbageReplacesTheHttpResponse) {
