@@ -34,8 +34,8 @@ constexpr const char* usage =
     "Usage: ocip-conformance [--target FILE] [--mock-schema-dir DIR] [GoogleTest flags]\n"
     "\n"
     "  (no --target)          start ocip-mock in-process on free loopback ports (TCP, TLS with a\n"
-    "                         generated certificate, SOAP/HTTP), serving the default scenario, and\n"
-    "                         run every case over each transport\n"
+    "                         generated certificate, SOAP over HTTP and HTTPS), serving the default\n"
+    "                         scenario, and run every case over each transport\n"
     "  --target FILE          run against the server a YAML target file describes: address,\n"
     "                         transport, credentials and which users and devices play each role\n"
     "                         (see tests/conformance/README.md)\n"
@@ -63,6 +63,7 @@ bool start_mock(std::optional<ocip::mock::server>& mock, ocip::conformance::targ
   options.tcp = {"127.0.0.1", 0};
   options.tls = ocip::mock::endpoint{"127.0.0.1", 0};
   options.http = ocip::mock::endpoint{"127.0.0.1", 0};
+  options.https = ocip::mock::endpoint{"127.0.0.1", 0};
   options.schema_dir = t.mock_schema_dir;
   mock.emplace(std::move(scenario).value(), options);
   if (auto started = mock->start(); !started) {
@@ -71,7 +72,8 @@ bool start_mock(std::optional<ocip::mock::server>& mock, ocip::conformance::targ
   }
   t.host = "127.0.0.1";
   for (const auto& listener : mock->listeners()) {
-    t.ports[listener.kind == "http" ? "soap" : listener.kind] = listener.bound.port;
+    const std::string transport = listener.kind == "http" ? "soap" : listener.kind == "https" ? "soaps" : listener.kind;
+    t.ports[transport] = listener.bound.port;
   }
   t.ca_file = mock->generated_certificate_file();
   t.server_name = "localhost";

@@ -126,7 +126,7 @@ target parse(const YAML::Node& root, const reader& read) {
     if (server["scenario"]) {
       t.mock_scenario = read.text(server, "server", "scenario");
     }
-    t.transports = {"tcp", "tls", "soap"};  // the mock serves them all; every case runs over each
+    t.transports = {"tcp", "tls", "soap", "soaps"};  // the mock serves them all; every case runs over each
   } else {
     t.host = read.text(server, "server", "host");
     t.transports = {server["transport"] ? read.text(server, "server", "transport") : std::string("tcp")};

@@ -43,7 +43,7 @@ struct target {
   std::string host = "127.0.0.1";
   std::uint16_t port = 2208;
   /// The transports to run every case over: the file's one transport, or for the in-process mock
-  /// each of tcp, tls and soap (each on its own listener).
+  /// each of tcp, tls, soap and soaps (each on its own listener).
   std::vector<std::string> transports{"tcp"};
   /// Where each transport listens, when it differs from host:port (the in-process mock).
   std::map<std::string, std::uint16_t, std::less<>> ports;

@@ -10,7 +10,7 @@ namespace {
 TEST(TargetFile, BuiltInMockTargetStartsTheMockWithKnownCodes) {
   const target t = built_in_mock_target();
   EXPECT_TRUE(t.in_process_mock);
-  EXPECT_EQ(t.transports, (std::vector<std::string>{"tcp", "tls", "soap"}));
+  EXPECT_EQ(t.transports, (std::vector<std::string>{"tcp", "tls", "soap", "soaps"}));
   EXPECT_EQ(t.admin.user_id, "admin");
   EXPECT_EQ(t.owner.device.level, "Group");
   EXPECT_EQ(t.device_locked_code, 9102);
