@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost-dev libboost-program-options-dev
+  libboost-dev libboost-program-options-dev libboost-regex-dev
   libpugixml-dev libyaml-cpp-dev libssl-dev libxml2-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

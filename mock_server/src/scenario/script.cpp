@@ -2,12 +2,25 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <utility>
 
+#include <boost/regex.hpp>
+
 namespace ocip::mock {
+
+class compiled_pattern {
+ public:
+  explicit compiled_pattern(const std::string& pattern) : expression_(pattern, boost::regex::ECMAScript) {}
+  [[nodiscard]] const boost::regex& expression() const { return expression_; }
+
+ private:
+  boost::regex expression_;
+};
+
 namespace {
 
-std::string quoted(std::string_view text) {
+std::string single_quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
 
@@ -35,18 +48,21 @@ std::optional<std::string> field_mismatch(const field_condition& condition, cons
       return field == nullptr ? std::nullopt : std::optional<std::string>(label + ": wanted absent, got present");
     case field_condition::kind::equals:
       if (field == nullptr) {
-        return label + ": wanted " + quoted(condition.value) + ", got absent";
+        return label + ": wanted " + single_quoted(condition.value) + ", got absent";
       }
       if (field->text != condition.value || !field->children.empty()) {
-        return label + ": wanted " + quoted(condition.value) + ", got " + quoted(field->text);
+        return label + ": wanted " + single_quoted(condition.value) + ", got " + single_quoted(field->text);
       }
       return std::nullopt;
     case field_condition::kind::regex:
       if (field == nullptr) {
         return label + ": wanted to match /" + condition.value + "/, got absent";
       }
-      if (!condition.compiled || !std::regex_match(field->text, *condition.compiled)) {
-        return label + ": wanted to match /" + condition.value + "/, got " + quoted(field->text);
+      if (const std::optional<bool> matched = condition.matches_text(field->text); !matched) {
+        return label + ": matching /" + condition.value + "/ against its " + std::to_string(field->text.size()) +
+               " characters gave up (too costly); counted as not matching";
+      } else if (!*matched) {
+        return label + ": wanted to match /" + condition.value + "/, got " + single_quoted(field->text);
       }
       return std::nullopt;
   }
@@ -55,10 +71,29 @@ std::optional<std::string> field_mismatch(const field_condition& condition, cons
 
 }  // namespace
 
-field_condition field_condition::matching(std::string path, std::string pattern) {
+result<field_condition, std::string> field_condition::matching(std::string path, std::string pattern) {
+  if (pattern.size() > max_pattern_length) {
+    return "a regular expression of " + std::to_string(pattern.size()) + " characters; at most " +
+           std::to_string(max_pattern_length) + " are allowed";
+  }
   field_condition condition{std::move(path), kind::regex, pattern, nullptr};
-  condition.compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+  try {
+    condition.compiled = std::make_shared<const compiled_pattern>(pattern);
+  } catch (const std::runtime_error& error) {  // boost::regex_error, or its parser running out of room
+    return std::string(error.what());
+  }
   return condition;
+}
+
+std::optional<bool> field_condition::matches_text(std::string_view text) const {
+  if (test != kind::regex || !compiled) {
+    return false;
+  }
+  try {
+    return boost::regex_match(text.begin(), text.end(), compiled->expression());
+  } catch (const std::runtime_error&) {  // the match's complexity or memory bound was reached
+    return std::nullopt;
+  }
 }
 
 const protocol::element* find_field(const protocol::command& request, std::string_view path) {
@@ -84,7 +119,9 @@ std::vector<std::string> mismatches(const request_pattern& pattern, const protoc
     }
   }
   if (pattern.login_user && *pattern.login_user != context.login_user) {
-    const auto describe = [](std::string_view user) { return user.empty() ? std::string("no login") : quoted(user); };
+    const auto describe = [](std::string_view user) {
+      return user.empty() ? std::string("no login") : single_quoted(user);
+    };
     found.push_back("user: wanted " + describe(*pattern.login_user) + ", got " + describe(context.login_user));
   }
   if (!pattern.transports.empty() && !contains(pattern.transports, context.transport)) {

@@ -6,7 +6,6 @@
 #include <charconv>
 #include <chrono>
 #include <map>
-#include <regex>
 #include <set>
 #include <system_error>
 
@@ -367,13 +366,14 @@ std::optional<field_condition> script_reader::read_condition(const std::string& 
   if (test == "equals") {
     return field_condition{field_path, field_condition::kind::equals, value.Scalar(), nullptr};
   }
-  try {
-    return field_condition::matching(field_path, value.Scalar());
-  } catch (const std::regex_error& error) {
-    report(value,
-           test_path + ": " + in_quotes(value.Scalar()) + " is not a regular expression (ECMAScript): " + error.what());
+  auto compiled = field_condition::matching(field_path, value.Scalar());
+  if (!compiled) {
+    const std::string shown = value.Scalar().size() > 60 ? value.Scalar().substr(0, 60) + "..." : value.Scalar();
+    report(value, test_path + ": " + in_quotes(shown) +
+                      " is not a usable regular expression (ECMAScript): " + compiled.error());
     return std::nullopt;
   }
+  return std::move(compiled).value();
 }
 
 std::optional<std::uint64_t> script_reader::read_times(const YAML::Node& node, const std::string& path) {

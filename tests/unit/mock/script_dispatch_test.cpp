@@ -23,7 +23,7 @@ TEST(ScriptMatch, EveryGivenPartMustHoldAndEachMismatchIsNamed) {
   request_pattern pattern;
   pattern.commands = {"UserSingleSignOnCreateDeviceTokenRequest"};
   pattern.fields.push_back({"deviceName", field_condition::kind::equals, "desk-alice", nullptr});
-  pattern.fields.push_back(field_condition::matching("userId", "alice@.*"));
+  pattern.fields.push_back(field_condition::matching("userId", "alice@.*").value());
   pattern.fields.push_back({"linePort", field_condition::kind::absent, "", nullptr});
   pattern.login_user = "alice@acme.example.com";
   pattern.transports = {"tcp"};

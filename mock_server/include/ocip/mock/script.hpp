@@ -7,14 +7,22 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ocip/protocol/message.hpp"
+#include "ocip/protocol/result.hpp"
 
 namespace ocip::mock {
+
+/// A compiled regular expression (defined in script.cpp). Matching uses Boost.Regex, which needs no
+/// recursion and gives up on a pattern that would take too long, so no request text, however long
+/// or unlucky, can crash or stall the mock.
+class compiled_pattern;
+
+/// The longest regular expression a rule or a verify call may give, in characters.
+inline constexpr std::size_t max_pattern_length = 1000;
 
 /// How a rule tests one field of a request command.
 struct field_condition {
@@ -28,11 +36,15 @@ struct field_condition {
   /// Field name; a nested field as a path of names, "accessDeviceEndpoint/linePort".
   std::string path;
   kind test = kind::equals;
-  std::string value;                           ///< equals: the text; regex: the pattern as written
-  std::shared_ptr<const std::regex> compiled;  ///< regex: compiled once, when the rule is made
+  std::string value;                                 ///< equals: the text; regex: the pattern as written
+  std::shared_ptr<const compiled_pattern> compiled;  ///< regex: compiled once, when the rule is made
 
-  /// A condition of kind regex with its pattern compiled; throws std::regex_error on a bad pattern.
-  [[nodiscard]] static field_condition matching(std::string path, std::string pattern);
+  /// A condition of kind regex with its pattern compiled; what is wrong when the pattern is not a
+  /// regular expression (ECMAScript syntax) or is longer than max_pattern_length.
+  [[nodiscard]] static result<field_condition, std::string> matching(std::string path, std::string pattern);
+  /// regex: whether the whole text matches the pattern; nullopt when matching gave up, the
+  /// pattern being too costly for this text.
+  [[nodiscard]] std::optional<bool> matches_text(std::string_view text) const;
 };
 
 /// Who sent a request, how, and in which scenario state: what a pattern may test besides fields.
