@@ -284,6 +284,11 @@ TEST_F(AdminApi, AVerifyPatternWithProblemsIsRefusedWithWhereAndWhat) {
   EXPECT_EQ(broken.status, 422);
   EXPECT_NE(broken.body.find("syntax error"), std::string::npos) << broken.body;
 
+  const admin_reply alias = call("POST", "/verify", "&a {x: *a}");
+  EXPECT_EQ(alias.status, 422) << alias.body;
+  EXPECT_NE(alias.body.find("aliases"), std::string::npos) << alias.body;
+  EXPECT_EQ(call("GET", "/health").status, 200) << "the mock survived";
+
   const admin_reply comma = call("POST", "/verify", ",");
   EXPECT_EQ(comma.status, 422) << comma.body;
 

@@ -705,7 +705,12 @@ class document_events final : public YAML::EventHandler {
   }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node_at(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node_at(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override {
+    node_at(mark);
+    if (!first_alias_) {
+      first_alias_ = mark;
+    }
+  }
   void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
                 const std::string& /*value*/) override {
     node_at(mark);
@@ -725,6 +730,8 @@ class document_events final : public YAML::EventHandler {
   [[nodiscard]] const YAML::Mark& start() const { return start_; }
   /// Where the last document's content (its root node) starts.
   [[nodiscard]] const YAML::Mark& root() const { return root_; }
+  /// Where the first alias ('*name') of any document so far stands.
+  [[nodiscard]] const std::optional<YAML::Mark>& first_alias() const { return first_alias_; }
 
  private:
   void node_at(const YAML::Mark& mark) {
@@ -737,6 +744,7 @@ class document_events final : public YAML::EventHandler {
   YAML::Mark start_;
   YAML::Mark root_;
   bool root_pending_ = false;
+  std::optional<YAML::Mark> first_alias_;
 };
 
 /// The documents of a YAML stream, as far as the loader needs to know them before reading the first.
@@ -744,7 +752,14 @@ struct yaml_outline {
   std::size_t documents = 0;
   YAML::Mark second_root;              ///< where the second document's content starts
   std::optional<YAML::Mark> stuck_at;  ///< where the parser stopped making progress
+  std::optional<YAML::Mark> alias_at;  ///< where the first alias stands
 };
+
+/// Why aliases are refused: a node that contains itself, or ten aliases of ten aliases of ..., would
+/// make reading the file never end or exhaust memory.
+constexpr std::string_view alias_refusal =
+    "YAML aliases ('*name') are not supported: write the value out (an alias can make a file "
+    "that never finishes loading)";
 
 /// Reads every document's events (a syntax error anywhere throws YAML::ParserException). This is
 /// also a guard: yaml-cpp 0.7 returns the same empty document over and over when a document starts
@@ -767,6 +782,7 @@ yaml_outline outline_of(const std::string& text) {
       out.second_root = events.root();
     }
   }
+  out.alias_at = events.first_alias();
   return out;
 }
 
@@ -803,6 +819,10 @@ scenario loader::load(std::string_view text_in) {
     if (outline.stuck_at) {
       report(*outline.stuck_at,
              "YAML syntax error: unexpected " + shown_at(text_in, *outline.stuck_at) + " where a value should start");
+      return loaded;
+    }
+    if (outline.alias_at) {
+      report(*outline.alias_at, std::string(alias_refusal));
       return loaded;
     }
     if (outline.documents != 0) {
@@ -879,6 +899,8 @@ result<verify_query, scenario_error> parse_verify_query(std::string_view text, s
     if (outline.stuck_at) {
       reader.report(*outline.stuck_at,
                     "syntax error: unexpected " + shown_at(text, *outline.stuck_at) + " where a value should start");
+    } else if (outline.alias_at) {
+      reader.report(*outline.alias_at, std::string(alias_refusal));
     } else if (outline.documents != 1) {
       reader.report(outline.second_root, outline.documents == 0 ? "the pattern is empty; send a JSON or YAML map"
                                                                 : "send one pattern, not several YAML documents");

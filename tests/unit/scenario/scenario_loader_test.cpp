@@ -445,6 +445,33 @@ TEST(ScenarioLoader, MacAddressLongerThanTheSchemaAllowsIsReported) {
   EXPECT_THAT(problems[0].message, HasSubstr("AccessDeviceMACAddress"));
 }
 
+TEST(ScenarioLoader, AliasesAreRefusedSoNoFileCanLoadForever) {
+  // A list that contains itself, and a "billion laughs" of nested aliases.
+  auto self = problems_in(std::string(valid) + "rules: &a [*a]\n");
+  ASSERT_EQ(self.size(), 1U);
+  EXPECT_EQ(self[0].line, 18);
+  EXPECT_EQ(self[0].column, 12);
+  EXPECT_THAT(self[0].message, HasSubstr("YAML aliases ('*name') are not supported: write the value out"));
+
+  std::string bomb(valid);
+  bomb += "x0: &x0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int level = 1; level < 12; ++level) {
+    const std::string before = "*x" + std::to_string(level - 1);
+    bomb += "x" + std::to_string(level) + ": &x" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) {
+      bomb += (i == 0 ? "" : ", ") + before;
+    }
+    bomb += "]\n";
+  }
+  auto laughs = problems_in(bomb);
+  ASSERT_EQ(laughs.size(), 1U);
+  EXPECT_EQ(laughs[0].line, 19);
+  EXPECT_THAT(laughs[0].message, HasSubstr("aliases"));
+
+  // An anchor without an alias is harmless and allowed.
+  EXPECT_TRUE(problems_in(std::string(valid) + "description: &d just text\n").empty());
+}
+
 TEST(ScenarioLoader, SsoErrorOverridesAreLoaded) {
   std::string text(valid);
   text += R"(mock:
