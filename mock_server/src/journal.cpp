@@ -9,13 +9,6 @@
 namespace ocip::mock {
 namespace {
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 void redact_elements(std::vector<protocol::element>& elements) {
   for (protocol::element& each : elements) {
     if (is_secret_element(each.name) && (!each.text.empty() || !each.children.empty())) {
@@ -50,14 +43,6 @@ bool entry_selected(const journal_entry& entry, const journal_filter& filter) {
 }
 
 }  // namespace
-
-bool is_secret_element(std::string_view name) {
-  const std::string lowered = lower_ascii(name);
-  // Passwords of every kind (password, plainTextPassword, signedPassword, newPassword,
-  // mobilityManagerProvisioningPassword, ...) and tokens (deviceToken, loginToken, ...).
-  return lowered.find("password") != std::string::npos || lowered.ends_with("token") ||
-         lowered.find("secret") != std::string::npos;
-}
 
 protocol::command redact(protocol::command cmd) {
   redact_elements(cmd.fields);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
 #include <utility>
 
@@ -41,6 +42,17 @@ bool contains(const std::vector<std::string>& names, std::string_view wanted) {
 std::optional<std::string> field_mismatch(const field_condition& condition, const protocol::command& request) {
   const protocol::element* field = find_field(request, condition.path);
   const std::string label = "field " + condition.path;
+  const std::string_view leaf = std::string_view(condition.path).substr(condition.path.rfind('/') + 1);
+  if (is_secret_element(leaf) &&
+      (condition.test == field_condition::kind::equals || condition.test == field_condition::kind::regex)) {
+    // A password or token: say that it differs, never what either side holds.
+    const bool holds = field != nullptr && (condition.test == field_condition::kind::equals
+                                                ? field->text == condition.value && field->children.empty()
+                                                : condition.matches_text(field->text) == true);
+    return holds ? std::nullopt
+                 : std::optional<std::string>(label + (field == nullptr ? ": wanted a value, got absent"
+                                                                        : ": differs (a secret: values not shown)"));
+  }
   switch (condition.test) {
     case field_condition::kind::present:
       return field != nullptr ? std::nullopt : std::optional<std::string>(label + ": wanted present, got absent");
@@ -70,6 +82,16 @@ std::optional<std::string> field_mismatch(const field_condition& condition, cons
 }
 
 }  // namespace
+
+bool is_secret_element(std::string_view name) {
+  std::string lowered(name);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // Passwords of every kind (password, plainTextPassword, signedPassword, newPassword,
+  // mobilityManagerProvisioningPassword, ...) and tokens (deviceToken, loginToken, ...).
+  return lowered.find("password") != std::string::npos || lowered.ends_with("token") ||
+         lowered.find("secret") != std::string::npos;
+}
 
 result<field_condition, std::string> field_condition::matching(std::string path, std::string pattern) {
   if (pattern.size() > max_pattern_length) {

@@ -133,6 +133,35 @@ TEST_F(JournalTest, TheOldestEntriesGoWhenFullAndIdsAreNeverReused) {
   EXPECT_EQ(log_.select({}).front()->id, 7U);
 }
 
+TEST_F(JournalTest, ANearMissNeverShowsAPasswordEitherSideHolds) {
+  rule guess;
+  guess.name = "guess-password";
+  guess.when.commands = {"LoginRequest22V5"};
+  guess.when.fields.push_back({"password", field_condition::kind::equals, "rule-side-secret", nullptr});
+  rule pattern_guess;
+  pattern_guess.name = "guess-by-pattern";
+  pattern_guess.when.commands = {"LoginRequest22V5"};
+  pattern_guess.when.fields.push_back(field_condition::matching("password", "rule-side-.*").value());
+  pattern_guess.when.login_user = "someone-else";
+  world_.scripting.rules = {guess, pattern_guess};
+
+  login_alice();
+  const auto entries = log_.select({});
+  ASSERT_EQ(entries.size(), 1U);
+  ASSERT_TRUE(entries[0]->commands[0].miss);
+  for (const std::string& difference : entries[0]->commands[0].miss->differences) {
+    EXPECT_EQ(difference.find("alice-pass"), std::string::npos) << difference;
+    EXPECT_EQ(difference.find("rule-side"), std::string::npos) << difference;
+  }
+  EXPECT_EQ(entries[0]->commands[0].miss->differences,
+            std::vector<std::string>{"field password: differs (a secret: values not shown)"});
+
+  // A secret that matches still matches.
+  world_.scripting.rules[0].when.fields[0].value = "alice-pass";
+  login_alice();
+  EXPECT_EQ(log_.select({}).back()->commands[0].rule, "guess-password");
+}
+
 TEST_F(JournalTest, FiltersSelectByCommandUserRuleAndPosition) {
   rule refuse;
   refuse.name = "refuse-old";

@@ -18,9 +18,6 @@ namespace ocip::mock {
 /// What the journal writes in place of a secret's text.
 inline constexpr std::string_view redacted_text = "[redacted]";
 
-/// True for elements whose text is a secret: passwords of every kind, signed passwords, tokens.
-[[nodiscard]] bool is_secret_element(std::string_view name);
-
 /// The command with the text of every secret element, at any depth, replaced by redacted_text.
 [[nodiscard]] protocol::command redact(protocol::command cmd);
 

@@ -75,6 +75,10 @@ struct request_pattern {
 [[nodiscard]] bool matches(const request_pattern& pattern, const protocol::command& request,
                            const match_context& context);
 
+/// True for elements whose text is a secret: passwords of every kind, signed passwords, tokens.
+/// The journal redacts them, and a near-miss report never shows their values.
+[[nodiscard]] bool is_secret_element(std::string_view name);
+
 /// The text of a field named by a path ("accessDeviceEndpoint/linePort"); nullptr when absent.
 [[nodiscard]] const protocol::element* find_field(const protocol::command& request, std::string_view path);
 
