@@ -34,6 +34,8 @@ constexpr std::array<std::string_view, 3> option_names{"Device Management", "Not
 
 constexpr std::string_view from_request = "from_request";
 constexpr std::uint64_t max_error_code = 99999;
+/// Random garbage is made in memory before it is written: a bound keeps a typo from exhausting it.
+constexpr std::uint64_t max_garbage_bytes = std::uint64_t{1} << 20;
 
 constexpr text_facet device_name_facet{40, "AccessDeviceName"};
 constexpr text_facet device_type_facet{40, "AccessDeviceType"};
@@ -630,6 +632,10 @@ std::optional<fault> script_reader::read_fault(const YAML::Node& node, const std
     report(*kind_node, path + ": a garbage fault needs 'text' (the bytes written) or 'bytes' (how many random bytes)");
   } else if (garbage && bytes && *bytes == 0) {
     report(*item->find("bytes"), join_path(path, "bytes") + ": a garbage fault writes 1 byte or more");
+  } else if (garbage && bytes && *bytes > max_garbage_bytes) {
+    report(*item->find("bytes"), join_path(path, "bytes") + ": a garbage fault writes at most " +
+                                     std::to_string(max_garbage_bytes) + " bytes (1 MiB), got " +
+                                     std::to_string(*bytes));
   }
   if (soap_fault && !text && item->find("text") == nullptr) {
     report(*kind_node, path + ": a soap_fault needs 'text' (the faultstring)");

@@ -344,6 +344,11 @@ TEST(ScriptLoaderProblems, FaultSettingsMustFitTheKind) {
   EXPECT_EQ(only_problem("rules:\n  - fault: {kind: garbage}\n"),
             "2:19: rules[0].fault: a garbage fault needs 'text' (the bytes written) or 'bytes' (how many random "
             "bytes)");
+  EXPECT_EQ(only_problem("rules:\n  - fault: {kind: garbage, bytes: 18446744073709551615}\n"),
+            "2:35: rules[0].fault.bytes: a garbage fault writes at most 1048576 bytes (1 MiB), got "
+            "18446744073709551615");
+  EXPECT_EQ(only_problem("rules:\n  - fault: {kind: garbage, bytes: 1048577}\n"),
+            "2:35: rules[0].fault.bytes: a garbage fault writes at most 1048576 bytes (1 MiB), got 1048577");
 }
 
 TEST(ScriptLoaderProblems, SoapOnlyFaultNeedsASoapOnlyRule) {
