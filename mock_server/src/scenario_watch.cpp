@@ -109,15 +109,25 @@ class scenario_watch final : public closable, public std::enable_shared_from_thi
       return;
     }
     if (*text == served_text_) {
-      return;  // written again with the same content
+      // Written again with the same content, or a broken edit undone: the served world stays as it is.
+      if (!refused_text_.empty()) {
+        refused_text_.clear();
+        spdlog::info("scenario {} is back to the version being served; nothing changes", file_.string());
+      }
+      return;
     }
-    served_text_ = *text;
+    if (*text == refused_text_) {
+      return;  // the same broken version again: reported already
+    }
     auto loaded = load_scenario_text(*text, file_.string());
     if (!loaded) {
+      refused_text_ = *text;
       spdlog::error("scenario {} changed but has problems; still serving the version loaded before:\n{}",
                     file_.string(), loaded.error().to_string());
       return;
     }
+    served_text_ = *text;
+    refused_text_.clear();
     const std::vector<std::string> differences = world_differences(control().current().initial, loaded.value().initial);
     std::string summary;
     for (const auto& line : differences) {
@@ -136,7 +146,8 @@ class scenario_watch final : public closable, public std::enable_shared_from_thi
   std::chrono::milliseconds interval_;
   asio::steady_timer timer_;
   file_stamp seen_;
-  std::string served_text_;
+  std::string served_text_;   ///< the file's text as last served
+  std::string refused_text_;  ///< the file's text as last refused for its problems; empty: none since
   bool pending_ = false;
   bool closed_ = false;
 };

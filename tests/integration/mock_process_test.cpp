@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "http_connection.hpp"
 #include "raw_socket.hpp"
 
 extern char** environ;
@@ -300,6 +301,41 @@ TEST(MockProcess, WatchServesAChangedScenarioAndKeepsTheRunningOneWhenAnEditIsBr
   mock.signal(SIGTERM);
   EXPECT_EQ(mock.wait_for_exit(), 0) << mock.standard_error();
   EXPECT_EQ(mock.standard_error().find("admin-lab-pw"), std::string::npos) << "a password reached the log";
+  std::filesystem::remove(path);
+}
+
+TEST(MockProcess, UndoingABrokenEditKeepsTheLiveWorld) {
+  const auto path = std::filesystem::temp_directory_path() / ("ocip-undo-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << minimal_scenario(false);
+  mock_process mock(
+      {"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--scenario", path.string(), "--watch"});
+  const auto listening = mock.wait_for_line(listening_tcp);
+  ASSERT_TRUE(listening.has_value()) << mock.standard_output() << mock.standard_error();
+  const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1].str()));
+  const auto admin = mock.wait_for_line(std::regex("listening admin 127\\.0\\.0\\.1:([0-9]+)"));
+  ASSERT_TRUE(admin.has_value()) << mock.standard_output();
+
+  // The live world changes: desk-01 locked over the admin API.
+  http_connection lock(static_cast<std::uint16_t>(std::stoi((*admin)[1].str())));
+  ASSERT_TRUE(
+      lock.send("POST /devices/lock?device=desk-01&service_provider=acme&group=sales HTTP/1.1\r\n"
+                "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"));
+  const auto locked = lock.read_reply();
+  ASSERT_TRUE(locked.has_value());
+  ASSERT_EQ(locked->status, 200) << locked->body;
+  EXPECT_NE(token_reply(port).find("[Error 9102]"), std::string::npos);
+
+  // A broken edit, then the file put back as it was: nothing is reloaded, the lock stays.
+  std::ofstream(path) << minimal_scenario(false) << "colour: blue\n";
+  ASSERT_TRUE(mock.wait_for_error_text("colour: unknown key")) << mock.standard_error();
+  std::ofstream(path) << minimal_scenario(false);
+  ASSERT_TRUE(mock.wait_for_error_text("is back to the version being served; nothing changes"))
+      << mock.standard_error();
+  EXPECT_NE(token_reply(port).find("[Error 9102]"), std::string::npos) << "the live world was reset";
+  EXPECT_EQ(mock.standard_error().find("world reset"), std::string::npos) << mock.standard_error();
+
+  mock.signal(SIGTERM);
+  EXPECT_EQ(mock.wait_for_exit(), 0) << mock.standard_error();
   std::filesystem::remove(path);
 }
 
