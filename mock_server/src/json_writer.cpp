@@ -1,5 +1,7 @@
 #include "json_writer.hpp"
 
+#include "ocip/protocol/xml_text.hpp"
+
 namespace ocip::mock::detail {
 
 void json_writer::before_value() {
@@ -52,8 +54,23 @@ json_writer& json_writer::value(std::string_view text) {
   before_value();
   constexpr std::string_view hex = "0123456789abcdef";
   out_ += '"';
-  for (const char c : text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const char c = text[pos];
     const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      // JSON is UTF-8: a valid sequence is copied, a byte that starts none (text from a URL, say)
+      // becomes U+FFFD, so that the answer stays readable by every JSON parser.
+      const std::size_t start = pos;
+      if (protocol::next_utf8_code_point(text, pos)) {
+        out_.append(text.substr(start, pos - start));
+      } else {
+        out_ += "\\ufffd";
+        ++pos;
+      }
+      continue;
+    }
+    ++pos;
     switch (c) {
       case '"':
         out_ += "\\\"";

@@ -304,6 +304,11 @@ TEST_F(AdminApi, UnknownPathsAndMethodsAreRefusedClearly) {
   const admin_reply wrong = call("GET", "/reset");
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(wrong.allow, "POST");
+  // A byte that is no UTF-8 (here from the query) is answered as U+FFFD: the JSON stays valid.
+  const admin_reply latin1 = call("GET", "/journal?caf%e9=1");
+  EXPECT_EQ(latin1.status, 400);
+  EXPECT_NE(latin1.body.find(R"(unknown parameter 'caf\ufffd')"), std::string::npos) << latin1.body;
+  EXPECT_EQ(latin1.json["error"].as<std::string>().substr(0, 25), "unknown parameter 'caf\xEF\xBF\xBD");
   const admin_reply index = call("GET", "/");
   ASSERT_EQ(index.status, 200);
   EXPECT_EQ(index.json["resources"].size(), 8U) << index.body;
