@@ -200,6 +200,14 @@ std::optional<device_key> device_of(const query_parameters& query, std::string& 
                 : provider != nullptr  ? device_level::service_provider
                                        : device_level::system;
   }
+  if (key.level == device_level::system && (provider != nullptr || owner_group != nullptr)) {
+    problem = "a System device has no owner: leave out service_provider= and group=";
+    return std::nullopt;
+  }
+  if (key.level == device_level::service_provider && owner_group != nullptr) {
+    problem = "a Service Provider device belongs to no group: leave out group=";
+    return std::nullopt;
+  }
   if (key.level != device_level::system) {
     if (provider == nullptr) {
       problem = "a " + std::string(to_string(key.level)) + " device needs service_provider=";
@@ -418,6 +426,10 @@ http_response admin_service::journal_entries(const http_request& request, std::s
   text_filter("command", filter.command);
   text_filter("user", filter.login_user);
   text_filter("transport", filter.transport);
+  if (filter.transport && *filter.transport != "tcp" && *filter.transport != "tls" && *filter.transport != "soap") {
+    return error_response(request, http::status::bad_request,
+                          "transport must be tcp, tls or soap, got '" + *filter.transport + "'");
+  }
   text_filter("rule", filter.rule);
   if (const std::string* unmatched = parameters.find("unmatched")) {
     const std::optional<bool> parsed = truth(*unmatched);

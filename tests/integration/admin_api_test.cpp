@@ -115,6 +115,13 @@ TEST_F(AdminApi, LocksNeedAKnownDeviceAndWellFormedParameters) {
   const admin_reply spaced =
       call("POST", "/devices/lock?device=acme-lobby-01&level=Service+Provider&service_provider=acme");
   EXPECT_EQ(spaced.status, 200) << spaced.body;
+  const admin_reply owned_system = call("POST", "/devices/lock?device=sys-hotdesk-01&level=System&group=sales");
+  EXPECT_EQ(owned_system.status, 400);
+  EXPECT_NE(owned_system.body.find("a System device has no owner"), std::string::npos) << owned_system.body;
+  const admin_reply provider_group =
+      call("POST", "/devices/lock?device=acme-lobby-01&level=Service+Provider&service_provider=acme&group=sales");
+  EXPECT_EQ(provider_group.status, 400);
+  EXPECT_NE(provider_group.body.find("belongs to no group"), std::string::npos) << provider_group.body;
   const admin_reply typo = call("POST", "/devices/lock?devise=polycom-01");
   EXPECT_EQ(typo.status, 400);
   EXPECT_NE(typo.json["error"].as<std::string>().find("unknown parameter 'devise'"), std::string::npos) << typo.body;
@@ -189,6 +196,9 @@ TEST_F(AdminApi, TheJournalListsExchangesWithoutSecretsAndCanBeCleared) {
   EXPECT_EQ(call("GET", "/journal?limit=1").json["entries"][0]["id"].as<int>(), asked["id"].as<int>());
   EXPECT_EQ(call("GET", "/journal?after=" + std::to_string(asked["id"].as<int>())).json["count"].as<int>(), 0);
   EXPECT_EQ(call("GET", "/journal?limit=many").status, 400);
+  const admin_reply udp = call("GET", "/journal?transport=udp");
+  EXPECT_EQ(udp.status, 400);
+  EXPECT_EQ(udp.json["error"].as<std::string>(), "transport must be tcp, tls or soap, got 'udp'");
 
   const admin_reply cleared = call("DELETE", "/journal");
   EXPECT_EQ(cleared.json["cleared"].as<int>(), 2);

@@ -124,15 +124,17 @@ void yaml_reader::report(const YAML::Mark& mark, std::string message) {
 }
 
 std::optional<fields> yaml_reader::open_map(const YAML::Node& node, const std::string& path, names known) {
+  // At the top the message needs no path: "expected a map ...", not ": expected a map ...".
+  const std::string at = path.empty() ? std::string() : path + ": ";
   if (!node.IsMap()) {
-    report(node, path + ": expected a map of key: value pairs, got " + describe(node));
+    report(node, at + "expected a map of key: value pairs, got " + describe(node));
     return std::nullopt;
   }
   fields result{node, path, {}};
   for (const auto& pair : node) {
     const YAML::Node& key = pair.first;
     if (!key.IsScalar()) {
-      report(key, path + ": keys must be plain words, got " + describe(key));
+      report(key, at + "keys must be plain words, got " + describe(key));
       continue;
     }
     const std::string& name = key.Scalar();

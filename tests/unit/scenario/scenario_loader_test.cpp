@@ -472,6 +472,12 @@ TEST(ScenarioLoader, AliasesAreRefusedSoNoFileCanLoadForever) {
   EXPECT_TRUE(problems_in(std::string(valid) + "description: &d just text\n").empty());
 }
 
+TEST(ScenarioLoader, AScenarioThatIsNoMapSaysSoWithoutAPathPrefix) {
+  auto problems = problems_in("- version: 1\n");
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].to_string(), "test.yaml:1:1: expected a map of key: value pairs, got a list");
+}
+
 TEST(ScenarioLoader, SsoErrorOverridesAreLoaded) {
   std::string text(valid);
   text += R"(mock:
