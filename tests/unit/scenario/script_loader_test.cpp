@@ -259,8 +259,8 @@ TEST(ScriptLoaderProblems, RulesMustBeAList) {
 
 TEST(ScriptLoaderProblems, RegexThatDoesNotCompileIsLocated) {
   const std::string problem = only_problem("rules:\n  - when:\n      fields:\n        userId: {regex: 'alice(@'}\n");
-  EXPECT_THAT(problem, HasSubstr("4:25: rules[0].when.fields.userId.regex: 'alice(@' is not a regular expression "
-                                 "(ECMAScript): "));
+  EXPECT_THAT(problem, HasSubstr("4:25: rules[0].when.fields.userId.regex: 'alice(@' is not a usable regular "
+                                 "expression (ECMAScript): Unmatched marking parenthesis"));
 }
 
 TEST(ScriptLoaderProblems, ConditionNeedsExactlyOneTest) {
