@@ -393,6 +393,7 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
   reply.protocol = request_doc.protocol;
   reply.addressing = request_doc.addressing;
   reply.session_id = request_doc.session_id;
+  reply.identity_parts = request_doc.identity_parts;
   reply.tracking_id = request_doc.tracking_id;
 
   const auto finish = [&](command response, const command& from) {

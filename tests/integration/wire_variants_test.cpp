@@ -340,6 +340,12 @@ TEST_F(WireVariants, SessionLessDocumentsFromATrustedPeerActAsTheNamedUser) {
   EXPECT_EQ(ask(peer, fixture("variant_session_less_phone_number.xml")),
             reply("<phoneNumber xmlns=\"\">+12025550123</phoneNumber>",
                   error_command("", "[Error 4008] User not found: +12025550123")));
+  // The schema's structured externalUserIdentity is read, refused (it needs a CI access token the
+  // mock does not model), and echoed back as it came.
+  EXPECT_EQ(ask(peer, fixture("variant_session_less_external_identity.xml")),
+            reply("<externalUserIdentity xmlns=\"\"><id>alice@example.com</id><organizationId>acme</organizationId>"
+                  "<role>User</role></externalUserIdentity>",
+                  error_command("", "[Error 5404] Unauthorized transaction.")));
   // Nothing of those documents is a login: the fixtures' session is still logged out.
   EXPECT_EQ(ask(peer, fixture("variant_verify_session.xml")),
             reply(on_session(fixture_session), error_command("", not_logged_in)));

@@ -492,8 +492,24 @@ result<document, protocol_error> tree_reader::read(const pugi::xml_document& xml
                                         "linePort, externalUserIdentity)");
       }
       out.addressing = *kind;
-      BOOST_OUTCOME_TRY(session_text, leaf_text(child));
-      out.session_id = std::move(session_text);
+      if (*kind == addressing_kind::external_user_identity &&
+          child.find_child([](pugi::xml_node each) { return each.type() == pugi::node_element; })) {
+        // The schema's ExternalUserIdentity is a structure (id, organizationId, role); its id is
+        // who the document names.
+        for (const pugi::xml_node part : child.children()) {
+          if (part.type() != pugi::node_element) {
+            continue;
+          }
+          BOOST_OUTCOME_TRY(read_part, read_element(part, 1));
+          if (read_part.name == "id") {
+            out.session_id = read_part.text;
+          }
+          out.identity_parts.push_back(std::move(read_part));
+        }
+      } else {
+        BOOST_OUTCOME_TRY(session_text, leaf_text(child));
+        out.session_id = std::move(session_text);
+      }
       has_addressing = true;
     } else if (name == "trackingId") {
       if (out.tracking_id || !out.commands.empty()) {
@@ -674,7 +690,13 @@ std::string encode(const document& doc, wire_style style) {
   const std::string_view addressing = addressing_element_name(doc.addressing);
   writer.raw(addressing);
   writer.raw(" xmlns=\"\">");
-  writer.escaped(doc.session_id, false);
+  if (doc.addressing == addressing_kind::external_user_identity && !doc.identity_parts.empty()) {
+    for (const element& part : doc.identity_parts) {
+      write_element(writer, part);
+    }
+  } else {
+    writer.escaped(doc.session_id, false);
+  }
   writer.raw("</");
   writer.raw(addressing);
   writer.raw(">");

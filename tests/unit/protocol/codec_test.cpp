@@ -235,6 +235,24 @@ TEST(CodecDecode, SessionLessUserIdAddressing) {
   EXPECT_EQ(doc.session_id, "alice@example.com");
 }
 
+TEST(CodecDecode, StructuredExternalUserIdentityIsReadAndWrittenBack) {
+  const document doc = decode_ok(
+      "<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+      "<externalUserIdentity xmlns=\"\"><id>alice@example.com</id><organizationId>acme</organizationId>"
+      "<role>User</role></externalUserIdentity><command xsi:type=\"AvailabilityTestRequest\" xmlns=\"\"/>"
+      "</BroadsoftDocument>");
+  EXPECT_EQ(doc.addressing, addressing_kind::external_user_identity);
+  EXPECT_EQ(doc.session_id, "alice@example.com");
+  ASSERT_EQ(doc.identity_parts.size(), 3U);
+  EXPECT_EQ(doc.identity_parts[1].name, "organizationId");
+  EXPECT_EQ(doc.identity_parts[2].text, "User");
+  const std::string written = encode(doc, wire_style::client);
+  EXPECT_NE(written.find("<externalUserIdentity xmlns=\"\"><id>alice@example.com</id><organizationId>acme"
+                         "</organizationId><role>User</role></externalUserIdentity>"),
+            std::string::npos)
+      << written;
+}
+
 TEST(CodecDecode, PrefixedRootInNamespaceCIsAccepted) {
   const document doc = decode_ok(
       "<oci:BroadsoftDocument protocol=\"NSOCI\" xmlns:oci=\"C\" "

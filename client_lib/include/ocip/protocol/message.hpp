@@ -76,7 +76,10 @@ inline constexpr std::size_t max_commands_per_document = 15;
 struct document {
   std::string protocol = "OCI";  ///< "OCI" or "NSOCI"
   addressing_kind addressing = addressing_kind::session_id;
-  std::string session_id;                  ///< the addressing value, verbatim
+  std::string session_id;  ///< the addressing value, verbatim
+  /// An externalUserIdentity written as the schema's structure: its parts (id, organizationId,
+  /// role), kept to be written back as they came; session_id then holds the id.
+  std::vector<element> identity_parts;
   std::optional<std::string> tracking_id;  ///< echoed back by the server
   std::vector<command> commands;           ///< 1 to 15 commands
 
