@@ -263,6 +263,13 @@ TEST_F(ProvisioningTest, UserModifyAndDeleteAndGetErrors) {
   EXPECT_EQ(outcome(user_modify_endpoint("UserModifyRequest22", "bob@acme.example.com", "Service Provider",
                                          "desk-alice", "bob_1@acme.example.com")),
             "[Error 4505] Access Device not found: desk-alice");
+  // A user without an endpoint given half of one (a line port, no device): mock-defined 9114.
+  ASSERT_EQ(outcome(user_add("UserAddRequest17sp4", "acme", "sales", "n2@acme.example.com", "x")), "<SuccessResponse>");
+  EXPECT_EQ(outcome(request_of("UserModifyRequest22",
+                               {element::leaf("userId", "n2@acme.example.com"),
+                                element::parent("endpoint", {element::parent("accessDeviceEndpoint",
+                                                                             {element::leaf("linePort", "n2_1")})})})),
+            "[Error 9114] Endpoint needs an access device and a line/port: n2@acme.example.com");
   // Bob on a Service Provider device of his service provider: a token there.
   EXPECT_EQ(outcome(user_modify_endpoint("UserModifyRequest17sp4", "bob@acme.example.com", "Service Provider",
                                          "sp-phone", "bob_1@acme.example.com")),
