@@ -1,5 +1,6 @@
 // ocip-mock: parses arguments, installs signal handling, runs the server. Nothing else lives here.
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -41,8 +42,10 @@ int main(int argc, char** argv) {
   std::string watch_state;
   ocip::mock::server_options server_options;
   std::string log_level;
-  std::size_t max_document_bytes = 0;
-  unsigned int idle_timeout_seconds = 0;
+  // Signed, so that "-1" is read as -1 and refused, not wrapped around to a huge size.
+  std::int64_t max_document_bytes = 0;
+  std::int64_t idle_timeout_seconds = 0;
+  std::int64_t journal_size = 0;
 
   po::options_description options("Options");
   options.add_options()("help,h", "print this help and exit")(
@@ -74,8 +77,8 @@ int main(int argc, char** argv) {
       "/devices/unlock, /verify; DELETE /journal); port 0 picks a free port, 'off' turns it off; "
       "loopback addresses only, unless --admin-allow-remote")(
       "admin-allow-remote", "let --admin-listen take a non-loopback address (the API has no authentication)")(
-      "journal-size", po::value(&server_options.journal_capacity)->default_value(1000)->value_name("N"),
-      "how many exchanges the request journal keeps, the oldest going first (0: none)")(
+      "journal-size", po::value(&journal_size)->default_value(1000)->value_name("N"),
+      "how many exchanges the request journal keeps, the oldest going first (0: none; at most 1000000)")(
       "watch",
       "reload --scenario FILE when it changes; a version with problems is reported and the "
       "running world stays")(
@@ -130,6 +133,20 @@ int main(int argc, char** argv) {
   if (admin_listen_text != "off" && !endpoint_option("admin-listen", admin_listen_text, server_options.admin)) {
     return 2;
   }
+  const auto in_range = [](const char* option, std::int64_t value, std::int64_t lowest, std::int64_t highest) {
+    if (value < lowest || value > highest) {
+      std::cerr << "ocip-mock: --" << option << " " << value << " is out of range; give " << lowest << " to " << highest
+                << "\n";
+      return false;
+    }
+    return true;
+  };
+  if (!in_range("idle-timeout", idle_timeout_seconds, 1, 30LL * 24 * 3600) ||
+      !in_range("max-document-bytes", max_document_bytes, 1024, 1LL << 30) ||
+      !in_range("journal-size", journal_size, 0, 1000000)) {
+    return 2;
+  }
+  server_options.journal_capacity = static_cast<std::size_t>(journal_size);
   server_options.admin_allow_remote = given.count("admin-allow-remote") != 0U;
   if (watch_state != "reset" && watch_state != "keep") {
     std::cerr << "ocip-mock: --watch-state '" << watch_state << "' is not one of reset, keep\n";
@@ -164,7 +181,7 @@ int main(int argc, char** argv) {
   const std::string name = loaded.value().name;
 
   server_options.tcp = *tcp;
-  server_options.max_document_bytes = max_document_bytes;
+  server_options.max_document_bytes = static_cast<std::size_t>(max_document_bytes);
   server_options.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
 
   // Block the stop signals in every thread; this one waits for them with sigwait.

@@ -232,6 +232,15 @@ TEST(MockProcess, BadArgumentsAreUsageErrors) {
   mock_process bad_listen({"--listen", "127.0.0.1:99999"});
   EXPECT_EQ(bad_listen.wait_for_exit(), 2);
   EXPECT_NE(bad_listen.standard_error().find("--listen"), std::string::npos) << bad_listen.standard_error();
+  mock_process negative_journal({"--journal-size", "-1"});
+  EXPECT_EQ(negative_journal.wait_for_exit(), 2);
+  EXPECT_NE(negative_journal.standard_error().find("--journal-size -1 is out of range; give 0 to 1000000"),
+            std::string::npos)
+      << negative_journal.standard_error();
+  mock_process tiny_documents({"--max-document-bytes", "10"});
+  EXPECT_EQ(tiny_documents.wait_for_exit(), 2);
+  EXPECT_NE(tiny_documents.standard_error().find("--max-document-bytes 10 is out of range"), std::string::npos)
+      << tiny_documents.standard_error();
   mock_process unknown({"--frobnicate"});
   EXPECT_EQ(unknown.wait_for_exit(), 2);
   EXPECT_NE(unknown.standard_error().find("--help"), std::string::npos) << unknown.standard_error();
