@@ -449,24 +449,27 @@ std::optional<scripted_reply> script_reader::read_reply(const YAML::Node& node, 
   if (!error) {
     return std::nullopt;
   }
-  std::optional<std::uint64_t> code;
+  // A plain int with -1 for "no usable code": GCC at -O2 takes an optional here for uninitialised.
+  int code = -1;
   if (const YAML::Node* code_node = error->find("code")) {
-    code = reader_.unsigned_integer(*error, "code", true);
-    if (code && *code > max_error_code) {
-      report(*code_node, join_path(what_path, "code") + ": " + std::to_string(*code) +
-                             " is not an error code; use a number from 0 to 99999");
-      code.reset();
+    if (const auto read = reader_.unsigned_integer(*error, "code", true)) {
+      if (*read > max_error_code) {
+        report(*code_node, join_path(what_path, "code") + ": " + std::to_string(*read) +
+                               " is not an error code; use a number from 0 to 99999");
+      } else {
+        code = static_cast<int>(*read);
+      }
     }
   } else {
     report(value, what_path + ": missing required key 'code'");
   }
   auto text = reader_.text(*error, "text", true, any_text);
   auto detail = reader_.text(*error, "detail", false, any_text);
-  if (!code || !text || text->empty()) {
+  if (code < 0 || !text || text->empty()) {
     return std::nullopt;
   }
   out.what = scripted_reply::kind::error;
-  out.error_code = static_cast<int>(*code);
+  out.error_code = code;
   out.error_text = *text;
   out.error_detail = std::move(detail);
   return out;

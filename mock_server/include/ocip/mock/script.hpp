@@ -103,7 +103,7 @@ struct fault {
   std::chrono::milliseconds pause{0};  ///< slice: pause between pieces
   std::string text;                    ///< garbage: the bytes; http_500: body; soap_fault: faultstring
   std::string code;                    ///< soap_fault: faultcode (default "soapenv:Server")
-  std::string rule;                    ///< the rule that gave it, for logs (set when a rule matches)
+  std::string rule{};                  ///< the rule that gave it, for logs (set when a rule matches)
 };
 
 /// Scenario spelling of a fault kind: "none", "no_reply", "close_before_reply", ...
