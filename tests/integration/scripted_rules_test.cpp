@@ -161,6 +161,60 @@ rules:
           locale: en_US
 )";
 
+// Each kind of world change a rule can make, seen by a client through the token answers it gets.
+TEST(ScriptedRuleChanges, EveryKindOfChangeIsSeenInTheTokenAnswers) {
+  const std::string rules = R"(
+rules:
+  - name: dm-off
+    when: {command: SystemSoftwareVersionGetRequest}
+    times: 1
+    changes:
+      - set_configuration_option: {device_type: Polycom VVX 450, option: not_supported}
+  - name: dm-on
+    when: {command: SystemSoftwareVersionGetRequest}
+    times: 1
+    changes:
+      - set_configuration_option: {device_type: Polycom VVX 450, option: Device Management}
+  - name: unplug-alice
+    when: {command: AvailabilityTestRequest}
+    times: 1
+    changes:
+      - remove_endpoint: alice@example.com
+  - name: bobs-phone-goes
+    when:
+      command: UserSingleSignOnCreateDeviceTokenRequest
+      fields: {userId: bob@example.com}
+    times: 1
+    changes:
+      - lock_device: from_request
+      - unlock_device: {level: Group, service_provider: acme, group: sales, name: polycom-02}
+      - remove_device: from_request
+)";
+  running_mock mock(std::string(mock::default_scenario_text()) + rules);
+  client::client admin(over_tcp(mock.port()));
+  ASSERT_TRUE(admin.login("admin", "password"));
+  const auto token_code = [&](const std::string& user, const std::string& device) {
+    const auto token = admin.create_device_token({user, "Group", device});
+    return token ? 0 : client::server_error_code(token.error()).value_or(-1);
+  };
+  const auto send = [&](const char* type) {
+    const auto reply = admin.send(command{type, std::nullopt, {}, {}});
+    EXPECT_TRUE(reply) << type << ": " << (reply ? "" : client::describe(reply.error()));
+  };
+
+  EXPECT_EQ(token_code("alice@example.com", "polycom-01"), 0);
+  send("SystemSoftwareVersionGetRequest");  // dm-off
+  EXPECT_EQ(token_code("alice@example.com", "polycom-01"), 9103);
+  send("SystemSoftwareVersionGetRequest");  // dm-on
+  EXPECT_EQ(token_code("alice@example.com", "polycom-01"), 0);
+  send("AvailabilityTestRequest");  // unplug-alice
+  EXPECT_EQ(token_code("alice@example.com", "polycom-01"), 9101);
+
+  // Locked, unlocked and removed before the mock decides: the device is not found.
+  EXPECT_EQ(token_code("bob@example.com", "polycom-02"), 4505);
+  EXPECT_EQ(token_code("bob@example.com", "polycom-02"), 4505) << "the device stays gone";
+}
+
 TEST(ScriptedRulesWithSchema, ScriptedFieldsGoOutInSchemaOrder) {
   if (!std::filesystem::is_directory(OCIP_SCHEMA_DIR)) {
     GTEST_SKIP() << "vendor OCI-P schema not found at '" << OCIP_SCHEMA_DIR << "'";
