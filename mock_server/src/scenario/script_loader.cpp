@@ -43,6 +43,15 @@ constexpr text_facet user_id_facet{161, "UserId"};
 constexpr text_facet service_provider_id_facet{30, "ServiceProviderId"};
 constexpr text_facet group_id_facet{30, "GroupId"};
 
+/// Whether a scripted element name can be written as it is: an ASCII XML name without a prefix,
+/// as every OCI-P element name is.
+bool is_element_name(std::string_view name) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  return !name.empty() && letter(name.front()) && std::all_of(name.begin(), name.end(), [&](char c) {
+    return letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+}
+
 /// The word among `allowed` that `written` means, compared without case, spaces, hyphens or
 /// underscores mattering ("service_provider" means "Service Provider").
 std::optional<std::string_view> spelled(std::string_view written, names allowed) {
@@ -492,6 +501,13 @@ std::optional<std::vector<protocol::element>> script_reader::read_elements(const
     }
     const std::string& name = pair.first.Scalar();
     const std::string element_path = join_path(path, name);
+    if (!is_element_name(name)) {
+      report(pair.first, element_path + ": " + in_quotes(name) +
+                             " is not an element name (letters, digits, '-', '_' and '.', starting with a letter "
+                             "or '_')");
+      good = false;
+      continue;
+    }
     if (!seen.insert(name).second) {
       report(pair.first, element_path + ": element " + in_quotes(name) +
                              " appears twice in the same map; write a repeated element as a list");

@@ -329,6 +329,13 @@ TEST(ScriptLoaderProblems, ResponseFieldOfNoValueIsReported) {
             "{nil: true}, got nothing (write '' for an empty element)");
 }
 
+TEST(ScriptLoaderProblems, ResponseElementNamesMustBeXmlNames) {
+  EXPECT_EQ(only_problem("rules:\n  - reply:\n      response:\n        type: UserGetResponse22\n        fields:\n"
+                         "          \"bad name<\": x\n"),
+            "6:11: rules[0].reply.response.fields.bad name<: 'bad name<' is not an element name (letters, digits, "
+            "'-', '_' and '.', starting with a letter or '_')");
+}
+
 TEST(ScriptLoaderProblems, UnknownFaultKindGetsASuggestion) {
   EXPECT_EQ(only_problem("rules:\n  - fault: {kind: no_replay}\n"),
             "2:19: rules[0].fault.kind: 'no_replay' is not a fault kind; expected one of none, no_reply, "
