@@ -456,7 +456,7 @@ dispatch_result dispatcher::decide(const document& request_doc, connection_state
         continue;
       }
     } else if (!world_.scripting.rules.empty()) {
-      traced.miss = closest_rule(world_.scripting, cmd, context);
+      traced.miss = closest_rule(world_.scripting, world_.progress, cmd, context);
     }
     const route* known = find_route(cmd.type);
     if (known == nullptr) {

@@ -159,16 +159,21 @@ bool matches(const request_pattern& pattern, const protocol::command& request, c
   return mismatches(pattern, request, context).empty();
 }
 
-std::optional<near_miss> closest_rule(const script& rules, const protocol::command& request,
-                                      const match_context& context) {
+std::optional<near_miss> closest_rule(const script& rules, const script_progress& progress,
+                                      const protocol::command& request, const match_context& context) {
   std::optional<near_miss> best;
-  for (const auto& each : rules.rules) {
+  for (std::size_t index = 0; index < rules.rules.size(); ++index) {
+    const rule& each = rules.rules[index];
     if (!each.when.commands.empty() && !contains(each.when.commands, request.type)) {
       continue;
     }
     std::vector<std::string> differences = mismatches(each.when, request, context);
     if (differences.empty()) {
-      continue;  // it matched: not a near miss (its uses may be spent)
+      // It matches, so it missed only because its uses are spent.
+      const std::uint64_t used = index < progress.matches.size() ? progress.matches[index] : 0;
+      return near_miss{each.name,
+                       {"times: used up (matched " + std::to_string(used) + " of " +
+                        std::to_string(each.times.value_or(used)) + " times)"}};
     }
     if (!best || differences.size() < best->differences.size()) {
       best = near_miss{each.name, std::move(differences)};

@@ -162,6 +162,24 @@ TEST_F(JournalTest, ANearMissNeverShowsAPasswordEitherSideHolds) {
   EXPECT_EQ(log_.select({}).back()->commands[0].rule, "guess-password");
 }
 
+TEST_F(JournalTest, ARuleThatIsUsedUpIsTheNearMissAndSaysSo) {
+  rule once;
+  once.name = "only-once";
+  once.when.commands = {"UserSingleSignOnCreateDeviceTokenRequest"};
+  once.times = 1;
+  world_.scripting.rules = {once};
+  login_alice();
+  send({token_request("desk-alice")});
+  send({token_request("desk-alice")});
+  const auto entries = log_.select({});
+  ASSERT_EQ(entries.size(), 3U);
+  EXPECT_EQ(entries[1]->commands[0].rule, "only-once");
+  ASSERT_TRUE(entries[2]->commands[0].miss);
+  EXPECT_EQ(entries[2]->commands[0].miss->rule, "only-once");
+  EXPECT_EQ(entries[2]->commands[0].miss->differences,
+            std::vector<std::string>{"times: used up (matched 1 of 1 times)"});
+}
+
 TEST_F(JournalTest, FiltersSelectByCommandUserRuleAndPosition) {
   rule refuse;
   refuse.name = "refuse-old";

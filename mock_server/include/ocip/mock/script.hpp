@@ -195,8 +195,10 @@ struct near_miss {
 };
 
 /// The closest rule for a command that matched none: among rules naming the command's type (or
-/// no type), the one with the fewest differences; nullopt when no rule names its type.
-[[nodiscard]] std::optional<near_miss> closest_rule(const script& rules, const protocol::command& request,
-                                                    const match_context& context);
+/// no type), the one with the fewest differences; a rule that matches but has used up its `times`
+/// (per `progress`) is closest of all, with that as its difference. Nullopt when no rule names the
+/// command's type.
+[[nodiscard]] std::optional<near_miss> closest_rule(const script& rules, const script_progress& progress,
+                                                    const protocol::command& request, const match_context& context);
 
 }  // namespace ocip::mock
