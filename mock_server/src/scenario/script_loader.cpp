@@ -115,7 +115,8 @@ class script_reader {
   void read_conditions(const YAML::Node& node, const std::string& path, std::vector<field_condition>& out);
   std::optional<field_condition> read_condition(const std::string& field_path, const YAML::Node& node,
                                                 const std::string& path);
-  std::optional<std::uint64_t> read_times(const YAML::Node& node, const std::string& path);
+  /// `without`: what leaving `times` out means, for the message ("no limit" for a rule).
+  std::optional<std::uint64_t> read_times(const YAML::Node& node, const std::string& path, std::string_view without);
   std::optional<scripted_reply> read_reply(const YAML::Node& node, const std::string& path);
   std::optional<std::vector<protocol::element>> read_elements(const YAML::Node& node, const std::string& path);
   std::optional<protocol::element> read_element(const std::string& name, const YAML::Node& node,
@@ -144,17 +145,22 @@ void script_reader::read(const fields& root) {
   std::map<std::string, YAML::Mark, std::less<>> names_seen;
   std::size_t index = 0;
   reader_.each_item(root, "rules", [&](const YAML::Node& node, const std::string& path) {
+    // The name is checked before the rest, so that a repeated name is reported also when the rule
+    // has other problems.
+    bool repeated = false;
+    if (node.IsMap()) {
+      if (const YAML::Node name_node = node["name"]; name_node.IsDefined() && name_node.IsScalar()) {
+        if (auto [existing, inserted] = names_seen.try_emplace(name_node.Scalar(), node.Mark()); !inserted) {
+          report(name_node,
+                 path + ".name: duplicate rule name " + in_quotes(name_node.Scalar()) + at_line(existing->second));
+          repeated = true;
+        }
+      }
+    }
     std::optional<rule> read = read_rule(node, path, index++);
-    if (!read) {
-      return;
+    if (read && !repeated) {
+      out.rules.push_back(std::move(*read));
     }
-    if (auto [existing, inserted] = names_seen.try_emplace(read->name, node.Mark()); !inserted) {
-      const YAML::Node name_node = node["name"];
-      report(name_node.IsDefined() ? name_node : node,
-             path + ".name: duplicate rule name " + in_quotes(read->name) + at_line(existing->second));
-      return;
-    }
-    out.rules.push_back(std::move(*read));
   });
   // A state no rule moves to (and that is not the initial state) can never hold: a typo.
   std::vector<std::string> known(reachable_states_.begin(), reachable_states_.end());
@@ -181,7 +187,7 @@ std::optional<rule> script_reader::read_rule(const YAML::Node& node, const std::
     read_when(*when, join_path(path, "when"), out.when);
   }
   if (const YAML::Node* times = item->find("times")) {
-    out.times = read_times(*times, join_path(path, "times"));
+    out.times = read_times(*times, join_path(path, "times"), "for no limit");
   }
   if (const YAML::Node* reply = item->find("reply")) {
     if (auto read = read_reply(*reply, join_path(path, "reply"))) {
@@ -215,7 +221,7 @@ std::optional<verify_query> script_reader::read_verify(const YAML::Node& node) {
   verify_query out;
   read_when_keys(*query, "", out.pattern);
   if (const YAML::Node* times = query->find("times")) {
-    out.times = read_times(*times, "times");
+    out.times = read_times(*times, "times", "to just count");
   }
   // No check that a tested state is reachable: a verify call asks about what happened.
   return out;
@@ -387,7 +393,8 @@ std::optional<field_condition> script_reader::read_condition(const std::string& 
   return std::move(compiled).value();
 }
 
-std::optional<std::uint64_t> script_reader::read_times(const YAML::Node& node, const std::string& path) {
+std::optional<std::uint64_t> script_reader::read_times(const YAML::Node& node, const std::string& path,
+                                                       std::string_view without) {
   if (node.IsScalar()) {
     const std::string& digits = node.Scalar();
     long long value = 0;
@@ -395,7 +402,7 @@ std::optional<std::uint64_t> script_reader::read_times(const YAML::Node& node, c
     auto [stop, error] = std::from_chars(digits.data(), end, value);
     if (!digits.empty() && error == std::errc() && stop == end) {
       if (value < 1) {
-        report(node, path + ": must be 1 or more, got " + digits + " (leave 'times' out for no limit)");
+        report(node, path + ": must be 1 or more, got " + digits + " (leave 'times' out " + std::string(without) + ")");
         return std::nullopt;
       }
       return static_cast<std::uint64_t>(value);

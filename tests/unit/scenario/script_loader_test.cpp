@@ -408,6 +408,12 @@ TEST(ScriptLoaderProblems, StateNoRuleReachesIsATypo) {
 TEST(ScriptLoaderProblems, DuplicateRuleNamesAreReported) {
   EXPECT_EQ(only_problem("rules:\n  - name: a\n  - name: a\n"),
             "3:11: rules[1].name: duplicate rule name 'a' (first at line 23)");
+  // Also when the repeated rule has a problem of its own: both are reported.
+  const auto problems = problems_in("rules:\n  - name: a\n  - name: a\n    times: 0\n");
+  ASSERT_EQ(problems.size(), 2U);
+  EXPECT_THAT(problems[0].message, HasSubstr("rules[1].name: duplicate rule name 'a'"));
+  EXPECT_THAT(problems[1].message,
+              HasSubstr("rules[1].times: must be 1 or more, got 0 (leave 'times' out for no limit)"));
 }
 
 TEST(ScriptLoaderProblems, EveryProblemOfAFileIsReportedInFileOrder) {
