@@ -129,12 +129,22 @@ class scenario_watch final : public closable, public std::enable_shared_from_thi
     served_text_ = *text;
     refused_text_.clear();
     const std::vector<std::string> differences = world_differences(control().current().initial, loaded.value().initial);
-    std::string summary;
+    // With keep_state only the rules and mock settings are replaced; the rest of the file's
+    // changes wait for a reset, and the log says so rather than claim them.
+    std::string applied;
+    std::string waiting;
     for (const auto& line : differences) {
-      summary += "\n  " + line;
+      const bool replaced = line.starts_with("rules") || line.starts_with("mock settings");
+      ((!keep_state_ || replaced) ? applied : waiting) += "\n  " + line;
     }
-    spdlog::info("scenario {} changed; {}{}", file_.string(), keep_state_ ? "live world kept" : "world reset",
-                 differences.empty() ? std::string("; nothing a client would notice") : summary);
+    if (differences.empty()) {
+      applied = "; nothing a client would notice";
+    }
+    if (!waiting.empty()) {
+      waiting = "\n not applied to the live world (POST /reset applies them):" + waiting;
+    }
+    spdlog::info("scenario {} changed; {}{}{}", file_.string(),
+                 keep_state_ ? "rules and mock settings replaced, live world kept" : "world reset", applied, waiting);
     control().replace(std::move(loaded).value(), keep_state_);
   }
 

@@ -313,6 +313,30 @@ TEST(MockProcess, WatchServesAChangedScenarioAndKeepsTheRunningOneWhenAnEditIsBr
   std::filesystem::remove(path);
 }
 
+TEST(MockProcess, WatchKeepingStateSaysWhichChangesWaitForAReset) {
+  const auto path = std::filesystem::temp_directory_path() / ("ocip-keep-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << minimal_scenario(false);
+  mock_process mock({"--listen", "127.0.0.1:0", "--admin-listen", "off", "--scenario", path.string(), "--watch",
+                     "--watch-state", "keep"});
+  const auto listening = mock.wait_for_line(listening_tcp);
+  ASSERT_TRUE(listening.has_value()) << mock.standard_output() << mock.standard_error();
+  const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1].str()));
+
+  // desk-01 locked in the file, and a mock setting changed: only the setting is applied.
+  std::ofstream(path) << minimal_scenario(true) << "mock:\n  software_version: \"99.1\"\n";
+  ASSERT_TRUE(
+      mock.wait_for_error_text("rules and mock settings replaced, live world kept\n  mock settings: changed\n"
+                               " not applied to the live world (POST /reset applies them):\n"
+                               "  devices: changed Group acme/sales/desk-01"))
+      << mock.standard_error();
+  EXPECT_NE(token_reply(port).find("UserSingleSignOnCreateDeviceTokenResponse"), std::string::npos)
+      << "the live world got the file's lock";
+
+  mock.signal(SIGTERM);
+  EXPECT_EQ(mock.wait_for_exit(), 0) << mock.standard_error();
+  std::filesystem::remove(path);
+}
+
 TEST(MockProcess, UndoingABrokenEditKeepsTheLiveWorld) {
   const auto path = std::filesystem::temp_directory_path() / ("ocip-undo-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(path) << minimal_scenario(false);
