@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
       "https-listen", po::value(&https_listen_text)->value_name("ADDR:PORT"), "also serve OCI-P over SOAP/HTTPS here")(
       "tls-cert", po::value(&server_options.tls_certificate_file)->value_name("FILE"),
       "PEM certificate (chain) for --tls-listen and --https-listen; without it a self-signed "
-      "certificate for localhost and 127.0.0.1 is generated at start-up")(
+      "certificate for localhost, 127.0.0.1 and ::1 is generated at start-up")(
       "tls-key", po::value(&server_options.tls_private_key_file)->value_name("FILE"), "PEM private key of --tls-cert")(
       "tls-cert-out", po::value(&server_options.generated_certificate_file)->value_name("FILE"),
       "where to write a generated certificate's PEM for clients to trust (default: a new file in "
@@ -170,7 +170,8 @@ int main(int argc, char** argv) {
           ? ocip::result<ocip::mock::scenario, ocip::mock::scenario_error>(ocip::mock::load_default_scenario())
           : ocip::mock::load_scenario_file(scenario_path);
   if (!loaded) {
-    std::cerr << "ocip-mock: the scenario has problems; not starting:\n" << loaded.error().to_string() << "\n";
+    std::cerr << "ocip-mock: the scenario has problems" << (given.count("check") != 0U ? ":\n" : "; not starting:\n")
+              << loaded.error().to_string() << "\n";
     return 1;
   }
   if (given.count("check") != 0U) {

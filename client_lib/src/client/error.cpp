@@ -32,12 +32,13 @@ std::string describe(const error& failure) {
           const auto& response = detail.response;
           std::string text = "server error";
           // Real servers put the code in the summary; say it only when the summary does not.
+          // Appended piece by piece: GCC 12 at -O3 misreads `text += " " + ...` as overlapping copies.
           if (response.error_code && !protocol::error_code_from_summary(response.summary)) {
-            text += " " + std::to_string(*response.error_code);
+            text.append(" ").append(std::to_string(*response.error_code));
           }
-          text += ": " + (response.summary.empty() ? std::string("(no summary)") : response.summary);
+          text.append(": ").append(response.summary.empty() ? std::string_view("(no summary)") : response.summary);
           if (response.detail && !response.detail->empty()) {
-            text += " (detail: " + *response.detail + ")";
+            text.append(" (detail: ").append(*response.detail).append(")");
           }
           return text;
         }
