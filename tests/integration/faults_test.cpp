@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "http_connection.hpp"
+#include "loopback.hpp"
 #include "mock_fixture.hpp"
 #include "ocip/client/client.hpp"
 #include "ocip/protocol/soap.hpp"
@@ -133,15 +134,9 @@ using enough_test = std::function<bool(const std::string&)>;
 class tcp_peer {
  public:
   explicit tcp_peer(std::uint16_t port, std::chrono::milliseconds read_timeout = 3s) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    set_read_timeout(read_timeout);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    const loopback_connection connection = connect_loopback(port, read_timeout);
+    fd_ = connection.fd;
+    connected_ = connection.connected;
   }
   ~tcp_peer() { ::close(fd_); }
   tcp_peer(const tcp_peer&) = delete;
@@ -150,22 +145,9 @@ class tcp_peer {
   [[nodiscard]] bool connected() const { return connected_; }
   [[nodiscard]] int fd() const { return fd_; }
 
-  void set_read_timeout(std::chrono::milliseconds timeout) {
-    timeval value{static_cast<time_t>(timeout.count() / 1000),
-                  static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value);
-  }
+  void set_read_timeout(std::chrono::milliseconds timeout) { testing::set_read_timeout(fd_, timeout); }
 
-  bool send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t written = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (written <= 0) {
-        return false;
-      }
-      bytes.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-  }
+  bool send(std::string_view bytes) { return send_all(fd_, bytes); }
 
   /// Reads until `enough` holds for what arrived, the stream ends, or a read times out.
   reading read(const enough_test& enough) {

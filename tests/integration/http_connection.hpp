@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "loopback.hpp"
+
 namespace ocip::testing {
 
 /// One parsed HTTP response.
@@ -48,16 +50,9 @@ struct http_reply {
 class http_connection {
  public:
   explicit http_connection(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    timeval timeout{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    const loopback_connection connection = connect_loopback(port, std::chrono::seconds(5));
+    fd_ = connection.fd;
+    connected_ = connection.connected;
   }
   ~http_connection() { ::close(fd_); }
   http_connection(const http_connection&) = delete;
@@ -65,16 +60,7 @@ class http_connection {
 
   [[nodiscard]] bool connected() const { return connected_; }
 
-  bool send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t written = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (written <= 0) {
-        return false;
-      }
-      bytes.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-  }
+  bool send(std::string_view bytes) { return send_all(fd_, bytes); }
 
   /// Reads one whole response (headers, then Content-Length bytes); nullopt when the peer closed
   /// or went silent first.

@@ -14,22 +14,17 @@
 #include <string_view>
 #include <thread>
 
+#include "loopback.hpp"
+
 namespace ocip::testing {
 
 /// One TCP connection to 127.0.0.1 with bounded reads.
 class raw_socket {
  public:
   explicit raw_socket(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    timeval timeout{2, 0};  // every read gives up after two seconds
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    const loopback_connection connection = connect_loopback(port, std::chrono::seconds(2));
+    fd_ = connection.fd;
+    connected_ = connection.connected;
   }
   ~raw_socket() { ::close(fd_); }
   raw_socket(const raw_socket&) = delete;
@@ -38,16 +33,7 @@ class raw_socket {
   [[nodiscard]] bool connected() const { return connected_; }
 
   /// Writes all bytes; false when the peer is gone.
-  bool send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t written = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (written <= 0) {
-        return false;
-      }
-      bytes.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-  }
+  bool send(std::string_view bytes) { return send_all(fd_, bytes); }
 
   /// Writes the bytes in pieces of `piece` bytes with a short pause between them, so that each
   /// piece travels in its own segment.
